@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Set up a virtual environment with the dev dependencies (Radicale included), then run
+# the linters, the type checker and the whole test suite. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/venv.sh
+ensure_venv dev
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy
+.venv/bin/pytest -q "$@"

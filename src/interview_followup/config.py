@@ -1,0 +1,277 @@
+"""One typed Settings object, read from defaults < config file < environment.
+
+Every key is declared once in ``KEYS`` with its parser, so validation, ``config get``,
+``config set`` and the docs all come from the same table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .errors import InputError
+from .timezones import machine_zone, zone
+
+
+@dataclass(frozen=True)
+class Settings:
+    timezone: str = ""
+    country: str = ""
+    subdivision: str = ""
+    thank_you_after: int = 60  # minutes after the interview ends
+    thank_you_within: int = 24 * 60  # minutes after the end: the stated deadline
+    follow_up_time: time = time(10, 0)
+    revised_follow_up_time: time = time(15, 0)
+    no_date_wait_business_days: int = 10
+    check_ins: int = 2
+    alarm_minutes: int = 15
+    feed_cancelled_days: int = 14
+    feed_refresh_minutes: int = 60
+    caldav_url: str = ""
+    caldav_username: str = ""
+    caldav_calendar: str = "Interview follow-ups"
+    caldav_password_command: str = ""
+    google_calendar_id: str = ""
+    google_calendar_name: str = "Interview follow-ups"
+
+    @property
+    def zone_name(self) -> str:
+        """The default zone for new interviews: the config, else the machine's."""
+        return self.timezone or machine_zone()
+
+
+# --- value parsers: text from the user -> typed value, or InputError naming the key ---
+
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$", re.IGNORECASE)
+
+
+def parse_minutes(key: str, text: str) -> int:
+    """'90', '90m', '1h', '1h30m' -> minutes."""
+    text = str(text).strip()
+    if text.isdigit():
+        return int(text)
+    match = _DURATION.match(text)
+    if not text or not match or not any(match.groups()):
+        raise InputError(key, f"{text!r} is not a duration such as 60m, 1h or 24h")
+    hours, minutes = (int(g) if g else 0 for g in match.groups())
+    return hours * 60 + minutes
+
+
+def format_minutes(minutes: int) -> str:
+    return f"{minutes // 60}h" if minutes % 60 == 0 and minutes else f"{minutes}m"
+
+
+def parse_clock(key: str, text: str) -> time:
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", str(text))
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise InputError(key, f"{text!r} is not a time of day such as 10:00")
+    return time(int(match[1]), int(match[2]))
+
+
+def _count(low: int, high: int) -> Callable[[str, str], int]:
+    def parse(key: str, text: str) -> int:
+        text = str(text).strip()
+        if not re.fullmatch(r"\d+", text) or not low <= int(text) <= high:
+            raise InputError(key, f"{text!r} is not a whole number from {low} to {high}")
+        return int(text)
+
+    return parse
+
+
+def _text(key: str, text: str) -> str:
+    text = str(text)
+    if "\n" in text or "\r" in text:
+        raise InputError(key, "expected a single line")
+    return text.strip()
+
+
+def _zone_name(key: str, text: str) -> str:
+    text = str(text).strip()
+    if text:
+        zone(text, key)
+    return text
+
+
+def _country(key: str, text: str) -> str:
+    return str(text).strip().upper()
+
+
+def _subdivision(key: str, text: str) -> str:
+    return str(text).strip().upper()
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    attr: str
+    parse: Callable[[str, str], Any]
+    show: Callable[[Any], str]
+    help: str
+
+
+def _key(
+    name: str, parse: Callable[[str, str], Any], help: str, show: Callable[[Any], str] = str
+) -> Key:
+    return Key(name, name.replace(".", "_"), parse, show, help)
+
+
+def _clock(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+KEYS: dict[str, Key] = {
+    key.name: key
+    for key in (
+        _key("timezone", _zone_name, "default IANA zone for new interviews (empty: the machine's)"),
+        _key(
+            "country", _country, "country code for public holidays, e.g. US (empty: weekends only)"
+        ),
+        _key("subdivision", _subdivision, "state or region code for holidays, e.g. CA"),
+        _key(
+            "thank_you_after",
+            parse_minutes,
+            "thank-you note this long after the interview ends",
+            format_minutes,
+        ),
+        _key(
+            "thank_you_within",
+            parse_minutes,
+            "deadline for thank-you notes after the end",
+            format_minutes,
+        ),
+        _key("follow_up_time", parse_clock, "time of day for the follow-up and check-ins", _clock),
+        _key(
+            "revised_follow_up_time",
+            parse_clock,
+            "time of the follow-up on a revised decision date",
+            _clock,
+        ),
+        _key(
+            "no_date_wait_business_days",
+            _count(1, 60),
+            "business days to wait when no date was promised",
+        ),
+        _key("check_ins", _count(0, 10), "weekly check-ins after the follow-up"),
+        _key("alarm_minutes", _count(0, 10080), "reminder this many minutes before timed events"),
+        _key("feed_cancelled_days", _count(0, 365), "days a cancelled event stays in the feed"),
+        _key(
+            "feed_refresh_minutes",
+            _count(5, 10080),
+            "refresh interval suggested to feed subscribers",
+        ),
+        _key("caldav.url", _text, "CalDAV server URL"),
+        _key("caldav.username", _text, "CalDAV user name"),
+        _key("caldav.calendar", _text, "CalDAV calendar name"),
+        _key("caldav.password_command", _text, "command that prints the CalDAV password"),
+        _key("google.calendar_id", _text, "Google calendar id (set by the first sync)"),
+        _key("google.calendar_name", _text, "name of the Google calendar to create"),
+    )
+}
+
+
+def lookup(name: str) -> Key:
+    try:
+        return KEYS[name]
+    except KeyError:
+        raise InputError("key", f"{name!r} is not a config key; known: {', '.join(KEYS)}") from None
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in table.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{name}."))
+        else:
+            flat[f"{prefix}{name}"] = value
+    return flat
+
+
+def read_raw(path: Path | None = None) -> dict[str, Any]:
+    """The config file as a flat {dotted key: value} map; {} when it does not exist."""
+    path = path or paths.config_path()
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(
+            "config", f"{path} is not valid TOML ({error}); fix or remove it"
+        ) from None
+    except OSError as error:
+        raise InputError("config", f"cannot read {path}: {error.strerror}") from None
+    return _flatten(data)
+
+
+def _from_environment() -> dict[str, str]:
+    # FOLLOWUP_COUNTRY=DE, FOLLOWUP_CALDAV_URL=... override the file, for scripts and CI.
+    found = {}
+    for name in KEYS:
+        value = os.environ.get("FOLLOWUP_" + name.replace(".", "_").upper())
+        if value is not None:
+            found[name] = value
+    return found
+
+
+def load(path: Path | None = None) -> Settings:
+    path = path or paths.config_path()
+    values: dict[str, Any] = {}
+    for source, raw in (("config file", read_raw(path)), ("environment", _from_environment())):
+        for name, value in raw.items():
+            key = KEYS.get(name)
+            if key is None:
+                raise InputError("config", f"unknown key {name!r} in the {source} ({path})")
+            values[key.attr] = key.parse(name, value if isinstance(value, str) else str(value))
+    # The country is checked when set; checking here would load the holiday tables
+    # on every start-up.
+    return Settings(**values)
+
+
+def show(settings: Settings, name: str) -> str:
+    key = lookup(name)
+    return str(key.show(getattr(settings, key.attr)))
+
+
+def set_value(name: str, text: str, path: Path | None = None) -> str:
+    """Validate and store one key; returns the value as stored. Writes nothing on error."""
+    path = path or paths.config_path()
+    key = lookup(name)
+    value = key.parse(name, text)
+    raw = read_raw(path)
+    raw[name] = key.show(value)
+    merged = dataclasses.replace(
+        Settings(), **{KEYS[n].attr: KEYS[n].parse(n, str(v)) for n, v in raw.items() if n in KEYS}
+    )
+    if name in ("country", "subdivision"):
+        from .days import validate_region
+
+        validate_region(merged.country, merged.subdivision)
+    paths.write_private_file(path, _to_toml(raw))
+    return str(raw[name])
+
+
+def _to_toml(flat: dict[str, Any]) -> str:
+    """A flat map as TOML: plain keys first, then one table per dotted prefix."""
+    tables: dict[str, dict[str, Any]] = {"": {}}
+    for name in sorted(flat):
+        section, _, leaf = name.rpartition(".")
+        tables.setdefault(section, {})[leaf] = flat[name]
+    lines = []
+    for section, entries in tables.items():
+        if section:
+            lines.append(f"\n[{section}]")
+        # JSON string escapes are valid TOML basic-string escapes.
+        lines.extend(
+            f"{leaf} = {json.dumps(str(value), ensure_ascii=False)}"
+            for leaf, value in entries.items()
+        )
+    return "\n".join(lines).lstrip("\n") + "\n"

@@ -1,0 +1,117 @@
+"""Validate the fields of an interview as typed by a person (flags or a file row)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from .config import Settings
+from .errors import InputError
+from .model import Interview, Person
+from .parsing import (
+    parse_channel,
+    parse_day,
+    parse_duration,
+    parse_person,
+    parse_phone,
+    parse_start,
+    parse_text,
+    parse_url,
+)
+from .timezones import zone
+
+# The fields of `followup log`, which `edit` and `import` share.
+FIELDS = (
+    "company",
+    "role",
+    "at",
+    "tz",
+    "duration",
+    "interviewers",
+    "contact",
+    "phone",
+    "channel",
+    "decision_by",
+    "posting_url",
+    "notes",
+)
+
+
+def _flag(name: str) -> str:
+    return name.replace("_", "-")
+
+
+def _people(value: Any) -> tuple[Person, ...]:
+    if isinstance(value, str):
+        value = [part for part in value.split(";") if part.strip()]
+    return tuple(parse_person(item, "interviewer") for item in value)
+
+
+def build(raw: Mapping[str, Any], settings: Settings, base: Interview | None = None) -> Interview:
+    """An Interview from raw field values; ``base`` supplies what ``raw`` leaves out.
+
+    Keys missing from ``raw`` (or None) are left as they are in ``base``.
+    """
+    given = {name: value for name, value in raw.items() if value is not None}
+    unknown = set(given) - set(FIELDS)
+    if unknown:
+        raise InputError(_flag(sorted(unknown)[0]), "is not a field of an interview")
+    if base is None:
+        if not str(given.get("company", "")).strip():
+            raise InputError("company", "is required")
+        if not str(given.get("at", "")).strip():
+            raise InputError("at", "is required, as 'YYYY-MM-DD HH:MM'")
+    changes: dict[str, Any] = {}
+    if "company" in given:
+        changes["company"] = parse_text(given["company"], "company", multiline=True, required=True)
+    if "role" in given:
+        changes["role"] = parse_text(given["role"], "role", multiline=True)
+    if "at" in given:
+        changes["start"] = parse_start(given["at"])
+    if "tz" in given and str(given["tz"]).strip():
+        changes["tz"] = str(given["tz"]).strip()
+        zone(changes["tz"], "tz")
+    if "duration" in given:
+        changes["duration"] = parse_duration(given["duration"])
+    if "interviewers" in given:
+        changes["interviewers"] = _people(given["interviewers"])
+    if "contact" in given:
+        text = str(given["contact"]).strip()
+        changes["contact"] = parse_person(text, "contact") if text else Person()
+    if "phone" in given:
+        changes["phone"] = parse_phone(given["phone"])
+    if "channel" in given:
+        text = str(given["channel"]).strip()
+        changes["channel"] = parse_channel(text) if text else None
+    if "posting_url" in given:
+        changes["posting_url"] = parse_url(given["posting_url"])
+    if "notes" in given:
+        changes["notes"] = parse_text(given["notes"], "notes", multiline=True)
+
+    if base is None:
+        interview = Interview(
+            company=changes.pop("company"),
+            start=changes.pop("start"),
+            tz=changes.pop("tz", "") or settings.zone_name,
+        )
+        interview = replace(interview, **changes)
+    else:
+        interview = replace(base, **changes)
+
+    if "decision_by" in given:
+        text = str(given["decision_by"]).strip()
+        # Phrases count from the interview day: "in a week" is what they said there.
+        decision = parse_day(text, interview.start.date()) if text else None
+        interview = replace(interview, decision_by=decision)
+    check_decision(interview, interview.decision_by)
+    return interview
+
+
+def check_decision(interview: Interview, decision: date | None) -> None:
+    if decision is not None and decision < interview.start.date():
+        raise InputError(
+            "decision-by",
+            f"{decision.isoformat()} is before the interview on {interview.start.date().isoformat()}",
+        )

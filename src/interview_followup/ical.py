@@ -1,0 +1,129 @@
+"""Events -> iCalendar text, through the icalendar library (it escapes and folds).
+
+Each VEVENT is rendered on its own, so a calendar is a header, the time zones and a
+concatenation of event blocks; a cache of blocks keyed by content hash makes an
+export or a feed of thousands of events cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+
+from icalendar import Alarm, Calendar, Timezone
+from icalendar import Event as VEvent
+from icalendar.prop import vDuration
+
+from . import __version__
+from .model import Event, EventStatus
+
+PRODID = f"-//interview-followup//followup {__version__}//EN"
+CRLF = "\r\n"
+
+
+@dataclass(frozen=True)
+class CalendarInfo:
+    name: str = "Interview follow-ups"
+    description: str = "Follow-up steps after your job interviews"
+    timezone: str = ""
+    refresh: timedelta | None = None  # set for subscribed feeds
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def build_vevent(event: Event) -> VEvent:
+    """The VEVENT for one stored event. Never carries ATTENDEE or ORGANIZER."""
+    component = VEvent()
+    component.add("uid", event.uid)
+    # DTSTAMP follows the last real change, so unchanged events keep identical bytes.
+    component.add("dtstamp", _utc(event.changed_at))
+    component.add("created", _utc(event.created_at))
+    component.add("last-modified", _utc(event.changed_at))
+    component.add("sequence", event.sequence)
+    component.add("summary", event.summary)
+    component.add("description", event.description)
+    if event.all_day:
+        component.add("dtstart", event.start)
+        component.add("dtend", event.end)
+        component.add("transp", "TRANSPARENT")
+    else:
+        # Aware in a ZoneInfo, so the library writes TZID=<IANA name>.
+        component.add("dtstart", event.start)
+        component.add("dtend", event.end)
+    component.add("status", "CANCELLED" if event.status is EventStatus.CANCELLED else "CONFIRMED")
+    component.add("categories", list(event.categories))
+    component.add("x-followup-kind", event.kind.value)
+    component.add("x-followup-interview", str(event.interview_id))
+    component.add("x-followup-status", event.status.value)
+    if event.alarm_minutes is not None:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", event.summary)
+        alarm.add("trigger", timedelta(minutes=-event.alarm_minutes))
+        component.add_component(alarm)
+    return component
+
+
+@lru_cache(maxsize=65536)
+def _render_cached(event: Event) -> str:
+    return str(build_vevent(event).to_ical().decode("utf-8"))
+
+
+def render_vevent(event: Event) -> str:
+    """One VEVENT block as text, CRLF-terminated; cached per event content."""
+    return _render_cached(event)
+
+
+def _zone_block(tzid: str, first: date, last: date) -> str:
+    return str(Timezone.from_tzid(tzid, first_date=first, last_date=last).to_ical().decode("utf-8"))
+
+
+def _year_span(events: Sequence[Event]) -> tuple[date, date]:
+    years = [e.start.year for e in events] + [e.end.year for e in events]
+    return date(min(years), 1, 1), date(max(years) + 1, 1, 1)
+
+
+@lru_cache(maxsize=256)
+def _zones_text(tzids: tuple[str, ...], first: date, last: date) -> str:
+    return "".join(_zone_block(tzid, first, last) for tzid in tzids)
+
+
+def _header(info: CalendarInfo) -> str:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("name", info.name)
+    cal.add("x-wr-calname", info.name)
+    cal.add("description", info.description)
+    cal.add("x-wr-caldesc", info.description)
+    if info.timezone:
+        cal.add("x-wr-timezone", info.timezone)
+    if info.refresh is not None:
+        # RFC 7986 wants VALUE=DURATION spelled out; icalendar leaves it off.
+        cal.add("refresh-interval", vDuration(info.refresh), parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", vDuration(info.refresh))
+    text = str(cal.to_ical().decode("utf-8"))
+    return text.removesuffix("END:VCALENDAR" + CRLF)
+
+
+def render_calendar(events: Iterable[Event], info: CalendarInfo) -> bytes:
+    """A complete VCALENDAR: header, the VTIMEZONEs in use, then every event."""
+    ordered = sorted(events, key=lambda e: e.uid)
+    parts = [_header(info)]
+    tzids = tuple(sorted({e.tz for e in ordered if not e.all_day}))
+    if tzids:
+        first, last = _year_span(ordered)
+        parts.append(_zones_text(tzids, first, last))
+    parts.extend(render_vevent(e) for e in ordered)
+    parts.append("END:VCALENDAR" + CRLF)
+    return "".join(parts).encode("utf-8")
+
+
+def render_single(event: Event) -> bytes:
+    """A calendar object resource for CalDAV: one event and its time zone, no METHOD."""
+    return render_calendar([event], CalendarInfo())

@@ -1,0 +1,161 @@
+"""The vocabulary of the tool: plain, frozen data with no behaviour beyond naming."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+class Status(enum.StrEnum):
+    WAITING = "waiting"
+    HEARD = "heard"
+    NEXT_ROUND = "next-round"
+    OFFER = "offer"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    ACCEPTED = "accepted"
+
+
+# Processes that an accepted offer elsewhere must close.
+OPEN_STATUSES = frozenset({Status.WAITING, Status.HEARD, Status.NEXT_ROUND, Status.OFFER})
+
+
+class Kind(enum.StrEnum):
+    THANK_YOU = "thank-you"
+    DECISION_DAY = "decision-day"
+    FOLLOW_UP = "follow-up"
+    CHECK_IN = "check-in"
+    MOVE_ON = "move-on"
+    STAY_IN_TOUCH = "stay-in-touch"
+    WITHDRAW = "withdraw"
+
+
+class EventStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Channel(enum.StrEnum):
+    EMAIL = "email"
+    PHONE = "phone"
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str = ""
+    email: str = ""
+
+    def label(self) -> str:
+        if self.name and self.email:
+            return f"{self.name} <{self.email}>"
+        return self.name or self.email
+
+
+@dataclass(frozen=True)
+class Interview:
+    """What the user logged. ``start`` is naive wall-clock time in ``tz``."""
+
+    company: str
+    start: datetime
+    tz: str
+    role: str = ""
+    duration: int = 60
+    interviewers: tuple[Person, ...] = ()
+    contact: Person = field(default_factory=Person)
+    phone: str = ""
+    channel: Channel | None = None
+    decision_by: date | None = None
+    posting_url: str = ""
+    notes: str = ""
+    id: int = 0
+    status: Status = Status.WAITING
+
+    @property
+    def reach_by(self) -> Channel:
+        """The channel for follow-ups: as given, else phone when a number is known."""
+        if self.channel is not None:
+            return self.channel
+        return Channel.PHONE if self.phone else Channel.EMAIL
+
+
+class ChangeType(enum.StrEnum):
+    STATUS = "status"
+    PROMISE = "promise"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of an interview's history; ``at`` is an aware UTC instant."""
+
+    type: ChangeType
+    at: datetime
+    status: Status | None = None
+    promised: date | None = None
+    kind: Kind | None = None
+    who: str | None = None
+    # For a withdrawal caused by accepting another offer: that interview's id.
+    because_of: int | None = None
+
+
+@dataclass(frozen=True)
+class Followup:
+    """One step of the plan, as the policy computes it; pure data."""
+
+    interview_id: int
+    kind: Kind
+    who: str
+    index: int
+    summary: str
+    description: str
+    start: datetime | date
+    end: datetime | date
+    status: EventStatus
+    categories: tuple[str, ...] = ()
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.start, datetime)
+
+    @property
+    def key(self) -> tuple[int, str, str, int]:
+        """The identity that a UID is derived from."""
+        return (self.interview_id, self.kind.value, self.who.casefold(), self.index)
+
+
+@dataclass(frozen=True)
+class Event:
+    """A step as stored: the plan plus its identity, SEQUENCE and change times.
+
+    This is what every output (export, feed, CalDAV, Google) reads; none of them
+    re-derives the schedule.
+    """
+
+    uid: str
+    interview_id: int
+    kind: Kind
+    who: str
+    index: int
+    summary: str
+    description: str
+    start: datetime | date
+    end: datetime | date
+    tz: str
+    status: EventStatus
+    categories: tuple[str, ...]
+    alarm_minutes: int | None
+    hash: str
+    sequence: int
+    created_at: datetime
+    changed_at: datetime
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.start, datetime)
+
+    @property
+    def uid_stem(self) -> str:
+        """The UID before the '@': lowercase base32hex, so also a valid Google event id."""
+        return self.uid.split("@", 1)[0]

@@ -1,0 +1,153 @@
+"""Turn what a person types into typed values, or an InputError naming the field."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from .errors import InputError
+from .model import Channel, Kind, Person, Status
+
+_EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]{2,}$")
+_PERSON = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*$")
+_PHONE = re.compile(r"^\+?[\d\s().\-/]{5,}(?:\s*(?:x|ext\.?)\s*\d+)?$", re.IGNORECASE)
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "ten": 10,
+}
+
+
+def parse_start(text: str, field: str = "at") -> datetime:
+    """'YYYY-MM-DD HH:MM' (a 'T' works too) -> naive wall-clock datetime."""
+    cleaned = str(text).strip().replace("T", " ")
+    try:
+        moment = datetime.strptime(cleaned, "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise InputError(
+            field, f"{text!r} is not a date and time like '2027-11-15 10:00'"
+        ) from None
+    return moment
+
+
+def parse_iso_date(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise InputError(field, f"{text!r} is not a date like 2027-11-23") from None
+
+
+def parse_day(text: str, reference: date, field: str = "decision-by") -> date:
+    """An ISO date or a plain phrase, counted from ``reference``.
+
+    Understood: 'today', 'tomorrow', 'friday', 'next friday' (the first one after
+    ``reference``), 'in 3 days', 'in a week', 'in 2 weeks', 'in 5 business days'.
+    """
+    phrase = " ".join(str(text).strip().lower().split())
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", phrase):
+        return parse_iso_date(phrase, field)
+    if phrase == "today":
+        return reference
+    if phrase == "tomorrow":
+        return reference + timedelta(days=1)
+    weekday = re.fullmatch(r"(?:next |on |this )?(\w+)", phrase)
+    if weekday and weekday[1] in _WEEKDAYS:
+        ahead = (_WEEKDAYS.index(weekday[1]) - reference.weekday() - 1) % 7 + 1
+        return reference + timedelta(days=ahead)
+    relative = re.fullmatch(r"in (\w+) (business days?|days?|weeks?)", phrase)
+    if relative:
+        count_text, unit = relative.groups()
+        count = int(count_text) if count_text.isdigit() else _NUMBERS.get(count_text)
+        if count is not None:
+            if unit.startswith("business"):
+                from .days import BusinessDays
+
+                return BusinessDays().add(reference, count)
+            return reference + timedelta(days=count * _UNITS[unit])
+    if phrase == "next week":
+        return reference + timedelta(days=7)
+    raise InputError(
+        field, f"{text!r} is not a date; use 2027-11-23, 'next tuesday', 'in 1 week' or 'in 5 days'"
+    )
+
+
+def parse_email(text: str, field: str) -> str:
+    email = str(text).strip()
+    if not _EMAIL.match(email):
+        raise InputError(field, f"{text!r} is not an e-mail address like jane@example.com")
+    return email
+
+
+def parse_person(text: str, field: str) -> Person:
+    """'Jane Doe <jane@example.com>', 'jane@example.com' or 'Jane Doe'."""
+    raw = str(text).strip()
+    if not raw:
+        raise InputError(field, "expected 'Name <email>', a name or an e-mail address")
+    match = _PERSON.match(raw)
+    if match:
+        name = match["name"].strip().strip('"').strip()
+        return Person(name=name, email=parse_email(match["email"], field))
+    if "@" in raw:
+        return Person(email=parse_email(raw, field))
+    if "<" in raw or ">" in raw:
+        raise InputError(field, f"{text!r} is not 'Name <email>'")
+    return Person(name=raw)
+
+
+def parse_duration(text: str | int, field: str = "duration") -> int:
+    raw = str(text).strip()
+    if not raw.isdigit() or not 5 <= int(raw) <= 24 * 60:
+        raise InputError(field, f"{text!r} is not a length in minutes from 5 to 1440")
+    return int(raw)
+
+
+def parse_phone(text: str, field: str = "phone") -> str:
+    phone = str(text).strip()
+    if phone and not _PHONE.match(phone):
+        raise InputError(field, f"{text!r} is not a phone number like +1 555 010 2030")
+    return phone
+
+
+def parse_url(text: str, field: str = "posting-url") -> str:
+    url = str(text).strip()
+    if url and not re.match(r"^https?://[^\s/]+\S*$", url):
+        raise InputError(field, f"{text!r} is not a web address starting with http:// or https://")
+    return url
+
+
+def _choice(text: str, field: str, choices: list[str]) -> str:
+    value = str(text).strip().lower()
+    if value not in choices:
+        raise InputError(field, f"{text!r} is not one of: {', '.join(choices)}")
+    return value
+
+
+def parse_channel(text: str, field: str = "channel") -> Channel:
+    return Channel(_choice(text, field, [c.value for c in Channel]))
+
+
+def parse_status(text: str, field: str = "status") -> Status:
+    return Status(_choice(text, field, [s.value for s in Status]))
+
+
+def parse_kind(text: str, field: str = "kind") -> Kind:
+    return Kind(_choice(text, field, [k.value for k in Kind]))
+
+
+def parse_text(text: str, field: str, *, multiline: bool = False, required: bool = False) -> str:
+    value = str(text).strip()
+    if required and not value:
+        raise InputError(field, "must not be empty")
+    if not multiline and ("\n" in value or "\r" in value):
+        raise InputError(field, "expected a single line")
+    if "\x00" in value:
+        raise InputError(field, "contains a NUL character")
+    return value

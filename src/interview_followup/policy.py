@@ -1,0 +1,225 @@
+"""The rules of the follow-up policy: (interview, history, settings) -> the plan.
+
+Pure: no clock and no I/O. "Now" enters only through the timestamps of the history,
+so the same inputs always give the same plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from . import texts
+from .config import Settings
+from .days import BusinessDays
+from .model import Change, ChangeType, EventStatus, Followup, Interview, Kind, Person, Status
+from .timezones import zone
+
+LATEST_THANK_YOU = time(20, 0)
+EARLIEST_THANK_YOU = time(8, 0)
+MORNING = time(9, 0)
+THANK_YOU_MINUTES = 30
+SHORT_MINUTES = 15
+CATEGORY = "Job search"
+
+# Statuses that close the waiting period but keep the thank-you notes.
+_CLOSING = frozenset(
+    {Status.HEARD, Status.NEXT_ROUND, Status.OFFER, Status.REJECTED, Status.ACCEPTED}
+)
+_EXTRA_KINDS = frozenset({Kind.STAY_IN_TOUCH, Kind.WITHDRAW})
+
+
+@dataclass(frozen=True)
+class _Draft:
+    kind: Kind
+    who: str
+    index: int
+    start: datetime | date
+    minutes: int | None  # None for an all-day event
+    words: tuple[str, str]
+
+
+def thank_you_time(end: datetime, settings: Settings) -> datetime:
+    """End + thank_you_after, kept within waking hours (wall clock, naive)."""
+    moment = end + timedelta(minutes=settings.thank_you_after)
+    if moment.time() >= LATEST_THANK_YOU:
+        return datetime.combine(moment.date() + timedelta(days=1), MORNING)
+    if moment.time() < EARLIEST_THANK_YOU:
+        return datetime.combine(moment.date(), MORNING)
+    return moment
+
+
+def promise_is_revised(history: Sequence[Change], tz: ZoneInfo) -> bool:
+    """True when the latest promise came after the previous promised date had passed."""
+    promises = [c for c in history if c.type is ChangeType.PROMISE]
+    if len(promises) < 2:
+        return False
+    previous, latest = promises[-2], promises[-1]
+    return previous.promised is not None and previous.promised < latest.at.astimezone(tz).date()
+
+
+def follow_up_day(
+    interview: Interview, revised: bool, settings: Settings, days: BusinessDays
+) -> tuple[date, time]:
+    if interview.decision_by is None:
+        return days.add(
+            interview.start.date(), settings.no_date_wait_business_days
+        ), settings.follow_up_time
+    if revised:
+        return days.on_or_after(interview.decision_by), settings.revised_follow_up_time
+    return days.next_bd(interview.decision_by), settings.follow_up_time
+
+
+def _base_schedule(
+    interview: Interview, history: Sequence[Change], settings: Settings, days: BusinessDays
+) -> list[_Draft]:
+    tz = zone(interview.tz)
+    interview_day = interview.start.date()
+    end = interview.start + timedelta(minutes=interview.duration)
+    drafts: list[_Draft] = []
+
+    thank_at = thank_you_time(end, settings)
+    deadline = end + timedelta(minutes=settings.thank_you_within)
+    seen: dict[str, int] = {}
+    for person in interview.interviewers or (Person(),):
+        who = person.name or person.email
+        index = seen.get(who.casefold(), 0)
+        seen[who.casefold()] = index + 1
+        words = texts.thank_you(interview, person, interview_day, deadline)
+        drafts.append(_Draft(Kind.THANK_YOU, who, index, thank_at, THANK_YOU_MINUTES, words))
+
+    revised = promise_is_revised(history, tz)
+    fu_day, fu_time = follow_up_day(interview, revised, settings, days)
+    fu_at = datetime.combine(fu_day, fu_time)
+    if interview.decision_by is not None:
+        words = texts.decision_day(interview, interview.decision_by, fu_at)
+        drafts.append(_Draft(Kind.DECISION_DAY, "", 0, interview.decision_by, None, words))
+    words = texts.follow_up(interview, interview_day, interview.decision_by, revised)
+    drafts.append(_Draft(Kind.FOLLOW_UP, "", 0, fu_at, SHORT_MINUTES, words))
+
+    base = fu_day
+    for number in range(1, settings.check_ins + 1):
+        base = fu_day + timedelta(days=7 * number)  # unshifted, so holidays cause no drift
+        at = datetime.combine(days.on_or_after(base), settings.follow_up_time)
+        words = texts.check_in(interview, interview_day, number, settings.check_ins)
+        drafts.append(_Draft(Kind.CHECK_IN, "", number, at, SHORT_MINUTES, words))
+    move_on_day = days.on_or_after(base + timedelta(days=7))
+    drafts.append(
+        _Draft(Kind.MOVE_ON, "", 0, move_on_day, None, texts.move_on(interview, interview_day))
+    )
+    return drafts
+
+
+def _instant(start: datetime | date, tz: ZoneInfo) -> datetime:
+    """When an event begins, as an aware instant (00:00 for an all-day event)."""
+    naive = start if isinstance(start, datetime) else datetime.combine(start, time())
+    return naive.replace(tzinfo=tz)
+
+
+def _local_day(moment: datetime, tz: ZoneInfo) -> date:
+    return moment.astimezone(tz).date()
+
+
+def _is_done(draft: _Draft, marks: Iterable[Change]) -> bool:
+    return any(
+        mark.kind is draft.kind
+        and (mark.who is None or mark.who.casefold() == draft.who.casefold())
+        for mark in marks
+    )
+
+
+def schedule(
+    interview: Interview, history: Sequence[Change], settings: Settings, days: BusinessDays
+) -> list[Followup]:
+    """Every event of the interview with its status, in time order.
+
+    Status changes are replayed in order: each one cancels the events that were still
+    ahead of it when it happened, so what already lay in the past is never rewritten.
+    """
+    tz = zone(interview.tz)
+    history = sorted(history, key=lambda change: change.at)
+    drafts = _base_schedule(interview, history, settings, days)
+    marks = [c for c in history if c.type is ChangeType.DONE]
+    cancelled: set[int] = set()  # positions in drafts
+
+    for change in history:
+        if change.type is not ChangeType.STATUS or change.status is None:
+            continue
+        ahead = {
+            i
+            for i, d in enumerate(drafts)
+            if _instant(d.start, tz) > change.at and not _is_done(d, marks)
+        }
+        today = _local_day(change.at, tz)
+        if change.status is Status.WAITING:
+            # Reopened: the base schedule returns; extra steps still ahead are dropped.
+            cancelled = {i for i in cancelled if drafts[i].kind in _EXTRA_KINDS}
+            cancelled |= {i for i in ahead if drafts[i].kind in _EXTRA_KINDS}
+        elif change.status is Status.WITHDRAWN:
+            cancelled |= ahead
+            if change.because_of is not None:
+                at = datetime.combine(days.next_bd(today), settings.follow_up_time)
+                words = texts.withdraw(interview)
+                drafts, cancelled = _put_extra(
+                    drafts, cancelled, _Draft(Kind.WITHDRAW, "", 0, at, SHORT_MINUTES, words)
+                )
+        elif change.status in _CLOSING:
+            cancelled |= {i for i in ahead if drafts[i].kind is not Kind.THANK_YOU}
+            if change.status is Status.REJECTED:
+                at = datetime.combine(days.add(today, 2), settings.follow_up_time)
+                words = texts.stay_in_touch(interview)
+                extra = _Draft(Kind.STAY_IN_TOUCH, "", 0, at, SHORT_MINUTES, words)
+                drafts, cancelled = _put_extra(drafts, cancelled, extra)
+
+    events = [
+        _finish(interview, d, i in cancelled, _is_done(d, marks), tz) for i, d in enumerate(drafts)
+    ]
+    return sorted(events, key=lambda e: (_instant(e.start, tz), e.kind.value, e.who, e.index))
+
+
+def _put_extra(
+    drafts: list[_Draft], cancelled: set[int], extra: _Draft
+) -> tuple[list[_Draft], set[int]]:
+    """Add an extra step, or move the existing one of its kind (its identity stays)."""
+    for i, draft in enumerate(drafts):
+        if draft.kind is extra.kind:
+            drafts = [*drafts[:i], extra, *drafts[i + 1 :]]
+            return drafts, cancelled - {i}
+    return [*drafts, extra], cancelled
+
+
+def _finish(
+    interview: Interview, draft: _Draft, cancelled: bool, done: bool, tz: ZoneInfo
+) -> Followup:
+    summary, description = draft.words
+    status = (
+        EventStatus.DONE if done else EventStatus.CANCELLED if cancelled else EventStatus.SCHEDULED
+    )
+    start: datetime | date
+    end: datetime | date
+    if draft.minutes is None:
+        assert not isinstance(draft.start, datetime)
+        start, end = draft.start, draft.start + timedelta(days=1)
+    else:
+        assert isinstance(draft.start, datetime)
+        start = draft.start.replace(tzinfo=tz)
+        # Wall-clock length, so a step never straddles a DST jump oddly.
+        end = (draft.start + timedelta(minutes=draft.minutes)).replace(tzinfo=tz)
+    return Followup(
+        interview_id=interview.id,
+        kind=draft.kind,
+        who=draft.who,
+        index=draft.index,
+        summary=texts.title(draft.kind, summary, done),
+        description=description,
+        start=start,
+        end=end,
+        status=status,
+        categories=(CATEGORY, draft.kind.value),
+    )
+
+
+def with_status(event: Followup, status: EventStatus) -> Followup:
+    return replace(event, status=status)

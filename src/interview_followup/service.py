@@ -1,0 +1,332 @@
+"""The use cases: wire validation, policy and store together. No click here."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from . import config, fields, paths, policy
+from .days import BusinessDays
+from .errors import InputError, NotFoundError
+from .model import OPEN_STATUSES, Change, ChangeType, Event, EventStatus, Interview, Status
+from .parsing import parse_day, parse_kind, parse_status
+from .store import db
+from .store import events as event_rows
+from .store import interviews as interview_rows
+from .timezones import zone
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Workspace:
+    """An open database with the settings it is used with."""
+
+    conn: sqlite3.Connection
+    settings: config.Settings
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def days(self) -> BusinessDays:
+        return BusinessDays(self.settings.country, self.settings.subdivision)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def open_workspace(*, create: bool = True) -> Workspace:
+    settings = config.load()
+    path = paths.database_path()
+    conn = db.connect(path, create=create)
+    warnings = [w for w in (db.warn_if_loose(path),) if w]
+    return Workspace(conn, settings, warnings)
+
+
+# --- keeping the stored events equal to the policy ---
+
+
+def _refresh(ws: Workspace, interview_id: int, now: datetime) -> int:
+    interview = interview_rows.get(ws.conn, interview_id)
+    history = interview_rows.history(ws.conn, interview_id)
+    steps = policy.schedule(interview, history, ws.settings, ws.days)
+    return event_rows.reconcile(
+        ws.conn, interview_id, steps, interview.tz, ws.settings.alarm_minutes, now
+    )
+
+
+def refresh_all(ws: Workspace, now: datetime | None = None) -> int:
+    """Recompute every plan (after a config change); returns the events changed."""
+    now = now or utc_now()
+    with db.write(ws.conn):
+        return sum(_refresh(ws, i.id, now) for i in interview_rows.all_interviews(ws.conn))
+
+
+def _start_instant(value: datetime | date, tz: str) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time()).replace(tzinfo=zone(tz))
+
+
+def sort_events(items: Iterable[Event]) -> list[Event]:
+    return sorted(
+        items,
+        key=lambda e: (_start_instant(e.start, e.tz), e.interview_id, e.kind.value, e.who, e.index),
+    )
+
+
+def plan(
+    ws: Workspace, interview_id: int | None = None, *, include_cancelled: bool = False
+) -> list[Event]:
+    if interview_id is not None:
+        interview_rows.get(ws.conn, interview_id)
+    found = event_rows.load(ws.conn, None if interview_id is None else [interview_id])
+    if not include_cancelled:
+        found = [e for e in found if e.status is not EventStatus.CANCELLED]
+    return sort_events(found)
+
+
+# --- logging and editing ---
+
+
+def _mark_rounds(ws: Workspace, interview: Interview, now: datetime) -> list[int]:
+    """Of the open interviews for one company and role, all but the latest become next-round."""
+    others = [
+        interview_rows.get(ws.conn, i)
+        for i in interview_rows.find_open_rounds(
+            ws.conn, interview.company, interview.role, interview.id
+        )
+    ]
+    if not others:
+        return []
+    rounds = sorted([*others, interview], key=lambda i: (i.start, i.id))
+    changed = []
+    for earlier in rounds[:-1]:
+        if earlier.status is not Status.NEXT_ROUND:
+            _record_status(ws, earlier.id, Status.NEXT_ROUND, now)
+            changed.append(earlier.id)
+    return changed
+
+
+def _record_status(
+    ws: Workspace, interview_id: int, status: Status, now: datetime, because_of: int | None = None
+) -> None:
+    interview_rows.set_status(ws.conn, interview_id, status, now)
+    interview_rows.add_change(
+        ws.conn, interview_id, Change(ChangeType.STATUS, now, status=status, because_of=because_of)
+    )
+    _refresh(ws, interview_id, now)
+
+
+def _insert(ws: Workspace, interview: Interview, now: datetime) -> int:
+    new_id = interview_rows.insert(ws.conn, interview, now)
+    if interview.decision_by is not None:
+        interview_rows.add_change(
+            ws.conn, new_id, Change(ChangeType.PROMISE, now, promised=interview.decision_by)
+        )
+    _refresh(ws, new_id, now)
+    _mark_rounds(ws, replace(interview, id=new_id), now)
+    return new_id
+
+
+def log_interview(ws: Workspace, raw: Mapping[str, Any], now: datetime | None = None) -> int:
+    now = now or utc_now()
+    interview = fields.build(raw, ws.settings)
+    with db.write(ws.conn):
+        return _insert(ws, interview, now)
+
+
+def _update(ws: Workspace, before: Interview, after: Interview, now: datetime) -> None:
+    interview_rows.update(ws.conn, after, now)
+    if after.decision_by != before.decision_by:
+        # An edit corrects the record; a new answer from the employer is `promise`.
+        promise = (
+            Change(ChangeType.PROMISE, now, promised=after.decision_by)
+            if after.decision_by
+            else None
+        )
+        interview_rows.replace_promises(ws.conn, after.id, promise)
+    _refresh(ws, after.id, now)
+    if (after.company.casefold(), after.role.casefold()) != (
+        before.company.casefold(),
+        before.role.casefold(),
+    ):
+        _mark_rounds(ws, after, now)
+
+
+def edit_interview(
+    ws: Workspace, interview_id: int, raw: Mapping[str, Any], now: datetime | None = None
+) -> None:
+    now = now or utc_now()
+    with db.write(ws.conn):
+        before = interview_rows.get(ws.conn, interview_id)
+        after = fields.build(raw, ws.settings, base=before)
+        _update(ws, before, after, now)
+
+
+# --- status, promises, done ---
+
+
+def set_status(
+    ws: Workspace, interview_id: int, status_text: str, now: datetime | None = None
+) -> list[int]:
+    """Change the status; returns the ids of other interviews withdrawn by an acceptance."""
+    now = now or utc_now()
+    status = parse_status(status_text)
+    withdrawn: list[int] = []
+    with db.write(ws.conn):
+        interview = interview_rows.get(ws.conn, interview_id)
+        if interview.status is status:
+            return []
+        _record_status(ws, interview_id, status, now)
+        if status is Status.ACCEPTED:
+            for other in interview_rows.all_interviews(ws.conn):
+                if other.id != interview_id and other.status in OPEN_STATUSES:
+                    _record_status(ws, other.id, Status.WITHDRAWN, now, because_of=interview_id)
+                    withdrawn.append(other.id)
+    return withdrawn
+
+
+def promise(ws: Workspace, interview_id: int, day_text: str, now: datetime | None = None) -> date:
+    now = now or utc_now()
+    with db.write(ws.conn):
+        interview = interview_rows.get(ws.conn, interview_id)
+        today = now.astimezone(zone(interview.tz)).date()
+        day = parse_day(day_text, today, "date")
+        fields.check_decision(interview, day)
+        interview_rows.update(ws.conn, replace(interview, decision_by=day), now)
+        interview_rows.add_change(
+            ws.conn, interview_id, Change(ChangeType.PROMISE, now, promised=day)
+        )
+        _refresh(ws, interview_id, now)
+    return day
+
+
+def mark_done(
+    ws: Workspace,
+    interview_id: int,
+    kind_text: str,
+    who: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Mark the steps of one kind (or the one for ``who``) done; returns how many."""
+    now = now or utc_now()
+    kind = parse_kind(kind_text)
+    with db.write(ws.conn):
+        interview_rows.get(ws.conn, interview_id)
+        candidates = [e for e in event_rows.load(ws.conn, [interview_id]) if e.kind is kind]
+        if not candidates:
+            raise NotFoundError("kind", f"interview {interview_id} has no {kind.value} step")
+        if who is not None:
+            candidates = [e for e in candidates if e.who.casefold() == who.strip().casefold()]
+            if not candidates:
+                raise NotFoundError(
+                    "who", f"no {kind.value} step for {who!r} in interview {interview_id}"
+                )
+        interview_rows.add_change(
+            ws.conn,
+            interview_id,
+            Change(ChangeType.DONE, now, kind=kind, who=candidates[0].who if who else None),
+        )
+        _refresh(ws, interview_id, now)
+    return len(candidates)
+
+
+# --- reading ---
+
+
+def interviews(ws: Workspace) -> list[Interview]:
+    return interview_rows.all_interviews(ws.conn)
+
+
+def interview(ws: Workspace, interview_id: int) -> Interview:
+    return interview_rows.get(ws.conn, interview_id)
+
+
+@dataclass(frozen=True)
+class Agenda:
+    overdue: list[Event]
+    upcoming: list[Event]
+
+
+def agenda(ws: Workspace, now: datetime | None = None, days_ahead: int = 7) -> Agenda:
+    """Steps still to do: overdue ones, then those due from today to ``days_ahead`` days on."""
+    now = now or utc_now()
+    todo = [e for e in plan(ws) if e.status is EventStatus.SCHEDULED]
+    overdue, upcoming = [], []
+    for event in todo:
+        tz = zone(event.tz)
+        today = now.astimezone(tz).date()
+        if isinstance(event.start, datetime):
+            if event.end <= now:  # type: ignore[operator]
+                overdue.append(event)
+            elif event.start.astimezone(tz).date() <= today + timedelta(days=days_ahead):
+                upcoming.append(event)
+        elif event.start < today:
+            overdue.append(event)
+        elif event.start <= today + timedelta(days=days_ahead):
+            upcoming.append(event)
+    return Agenda(overdue, upcoming)
+
+
+def export(ws: Workspace) -> bytes:
+    from . import ical  # icalendar is heavy: only the commands that write iCalendar load it
+
+    info = ical.CalendarInfo(timezone=ws.settings.timezone)
+    return ical.render_calendar(event_rows.load(ws.conn), info)
+
+
+def company_names(ws: Workspace, ids: Sequence[int]) -> dict[int, str]:
+    return {i.id: i.company for i in interview_rows.all_interviews(ws.conn) if i.id in set(ids)}
+
+
+def ensure_exists(ws: Workspace, interview_id: int) -> None:
+    interview_rows.get(ws.conn, interview_id)
+
+
+def parse_id(text: str) -> int:
+    if not str(text).isdigit():
+        raise InputError("id", f"{text!r} is not an interview id (a number; see: followup list)")
+    return int(text)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    added: list[int]
+    updated: list[int]
+    ignored_columns: list[str]
+
+
+def import_file(ws: Workspace, path: str, now: datetime | None = None) -> ImportReport:
+    """Validate every row, then add or update all of them in one transaction."""
+    from pathlib import Path
+
+    from . import importer
+
+    now = now or utc_now()
+    rows, ignored = importer.read(Path(path), ws.settings)
+    added: list[int] = []
+    updated: list[int] = []
+    with db.write(ws.conn):
+        for row in rows:
+            existing = interview_rows.find_same(
+                ws.conn, row.interview.company, row.interview.role, row.interview.start
+            )
+            if existing is None:
+                interview_id = _insert(ws, row.interview, now)
+                added.append(interview_id)
+            else:
+                interview_id = existing
+                before = interview_rows.get(ws.conn, existing)
+                _update(ws, before, replace(row.interview, id=existing, status=before.status), now)
+                updated.append(existing)
+            if (
+                row.status is not None
+                and interview_rows.get(ws.conn, interview_id).status is not row.status
+            ):
+                _record_status(ws, interview_id, row.status, now)
+    return ImportReport(added, updated, ignored)

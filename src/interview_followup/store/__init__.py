@@ -1,0 +1,1 @@
+"""SQLite storage: interviews, their history, the events and per-calendar sync state."""

@@ -1,0 +1,202 @@
+"""The database connection: WAL, a busy timeout, explicit write transactions, migrations."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from interview_followup.errors import StoreError
+from interview_followup.paths import ensure_private_dir, looser_than_private
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run statements one by one: executescript() would commit the open transaction."""
+    statement = ""
+    for piece in script.split(";"):
+        statement += piece + ";"
+        if sqlite3.complete_statement(statement):
+            if statement.strip(" \n;"):
+                conn.execute(statement)
+            statement = ""
+
+
+def _m001_initial(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE interviews (
+            id INTEGER PRIMARY KEY,
+            company TEXT NOT NULL,
+            role TEXT NOT NULL DEFAULT '',
+            start TEXT NOT NULL,
+            tz TEXT NOT NULL,
+            duration INTEGER NOT NULL,
+            contact_name TEXT NOT NULL DEFAULT '',
+            contact_email TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            channel TEXT,
+            decision_by TEXT,
+            posting_url TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE interviewers (
+            interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            email TEXT NOT NULL,
+            PRIMARY KEY (interview_id, position)
+        );
+        CREATE TABLE history (
+            id INTEGER PRIMARY KEY,
+            interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+            type TEXT NOT NULL,
+            at TEXT NOT NULL,
+            status TEXT,
+            promised TEXT,
+            kind TEXT,
+            who TEXT,
+            because_of INTEGER
+        );
+        CREATE INDEX history_by_interview ON history(interview_id, at);
+        CREATE TABLE events (
+            uid TEXT PRIMARY KEY,
+            interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            who TEXT NOT NULL,
+            idx INTEGER NOT NULL,
+            summary TEXT NOT NULL,
+            description TEXT NOT NULL,
+            start TEXT NOT NULL,
+            end TEXT NOT NULL,
+            all_day INTEGER NOT NULL,
+            tz TEXT NOT NULL,
+            status TEXT NOT NULL,
+            categories TEXT NOT NULL,
+            alarm_minutes INTEGER,
+            hash TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            changed_at TEXT NOT NULL
+        );
+        CREATE INDEX events_by_interview ON events(interview_id);
+        CREATE INDEX events_by_start ON events(start);
+        CREATE TABLE sync_state (
+            target TEXT NOT NULL,
+            uid TEXT NOT NULL,
+            remote_id TEXT NOT NULL,
+            etag TEXT,
+            pushed_hash TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            gone INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (target, uid)
+        );
+        -- Every change to the events moves the version, so caches know when to refresh.
+        CREATE TRIGGER events_insert_version AFTER INSERT ON events BEGIN
+            UPDATE meta SET value = value + 1 WHERE key = 'version';
+        END;
+        CREATE TRIGGER events_update_version AFTER UPDATE ON events BEGIN
+            UPDATE meta SET value = value + 1 WHERE key = 'version';
+        END;
+        CREATE TRIGGER events_delete_version AFTER DELETE ON events BEGIN
+            UPDATE meta SET value = value + 1 WHERE key = 'version';
+        END;
+        """,
+    )
+    conn.execute("INSERT INTO meta VALUES ('version', '0')")
+    conn.execute("INSERT INTO meta VALUES ('install_id', ?)", (secrets.token_hex(16),))
+
+
+# Forward-only, in order; the schema version is their count (PRAGMA user_version).
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_initial]
+
+
+def _create_private(path: Path) -> None:
+    ensure_private_dir(path.parent)
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+        os.close(fd)
+
+
+def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
+    """Open (and migrate) the database at ``path``; errors become StoreError."""
+    try:
+        if create:
+            _create_private(path)
+        elif not path.exists():
+            raise StoreError(f"no database at {path}: log an interview first")
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        _migrate(conn)
+    except sqlite3.DatabaseError as error:
+        raise StoreError(_explain(path, error)) from None
+    except OSError as error:
+        raise StoreError(f"cannot open the database {path}: {error.strerror}") from None
+    return conn
+
+
+def _explain(path: Path, error: sqlite3.DatabaseError) -> str:
+    text = str(error)
+    if "not a database" in text or "malformed" in text:
+        return f"the database {path} is corrupt ({text}); restore it from a backup or move it away"
+    if "readonly" in text or "unable to open" in text:
+        return f"cannot write the database {path} ({text}); check the folder's permissions"
+    return f"database error in {path}: {text}"
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > len(MIGRATIONS):
+        raise StoreError(
+            f"the database was written by a newer interview-followup (schema {current}); upgrade"
+        )
+    for version in range(current, len(MIGRATIONS)):
+        with write(conn):
+            # Re-check inside the lock: another process may have migrated meanwhile.
+            if conn.execute("PRAGMA user_version").fetchone()[0] > version:
+                continue
+            MIGRATIONS[version](conn)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+
+
+@contextmanager
+def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction, taking the write lock up front so no update is lost."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+def meta(conn: sqlite3.Connection, key: str) -> str:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return str(row[0]) if row else ""
+
+
+def state_version(conn: sqlite3.Connection) -> int:
+    return int(meta(conn, "version") or 0)
+
+
+def warn_if_loose(path: Path) -> str | None:
+    if looser_than_private(path):
+        return f"warning: {path} is readable by others; run: chmod 600 {path}"
+    return None

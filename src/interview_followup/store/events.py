@@ -1,0 +1,182 @@
+"""Stored events: give each step of the plan its identity and its SEQUENCE.
+
+A step keeps its UID for ever; SEQUENCE rises only when what a calendar shows
+(time, title, text, status, alarm) changes. Steps that leave the plan are kept as
+cancelled, never deleted, so every calendar can be told.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from interview_followup.model import Event, EventStatus, Followup, Kind
+from interview_followup.timezones import zone
+
+from .db import meta
+
+UID_DOMAIN = "interview-followup"
+HASH_VERSION = "v1"
+
+
+def make_uid(install_id: str, key: tuple[int, str, str, int]) -> str:
+    """A UID that is the same for the same (interview, kind, person, index) for ever."""
+    digest = hashlib.sha256("|".join([install_id, *map(str, key)]).encode()).digest()
+    stem = base64.b32hexencode(digest[:20]).decode().rstrip("=").lower()
+    return f"{stem}@{UID_DOMAIN}"
+
+
+def _when(value: datetime | date) -> str:
+    return value.isoformat()
+
+
+def content_hash(fields: dict[str, object]) -> str:
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return f"{HASH_VERSION}:{hashlib.sha256(canonical.encode()).hexdigest()}"
+
+
+def _content(step: Followup, tz: str, alarm_minutes: int | None) -> dict[str, object]:
+    return {
+        "summary": step.summary,
+        "description": step.description,
+        "start": _when(step.start),
+        "end": _when(step.end),
+        "all_day": step.all_day,
+        "tz": tz,
+        "status": step.status.value,
+        "categories": list(step.categories),
+        "alarm_minutes": alarm_minutes,
+    }
+
+
+def alarm_for(step: Followup, minutes: int) -> int | None:
+    """A reminder only on timed steps still to be done."""
+    if step.all_day or step.status is not EventStatus.SCHEDULED or minutes <= 0:
+        return None
+    return minutes
+
+
+def reconcile(
+    conn: sqlite3.Connection,
+    interview_id: int,
+    steps: Sequence[Followup],
+    tz: str,
+    alarm_minutes: int,
+    now: datetime,
+) -> int:
+    """Store the plan of one interview; returns how many events changed."""
+    install_id = meta(conn, "install_id")
+    existing = {
+        row["uid"]: row
+        for row in conn.execute(
+            "SELECT uid, hash, sequence, status FROM events WHERE interview_id = ?", (interview_id,)
+        )
+    }
+    stamp = now.isoformat(timespec="microseconds")
+    changed = 0
+    wanted: set[str] = set()
+    for step in steps:
+        uid = make_uid(install_id, step.key)
+        wanted.add(uid)
+        content = _content(step, tz, alarm_for(step, alarm_minutes))
+        digest = content_hash(content)
+        row = existing.get(uid)
+        if row is not None and row["hash"] == digest:
+            continue
+        changed += 1
+        values = (
+            step.summary,
+            step.description,
+            content["start"],
+            content["end"],
+            int(step.all_day),
+            tz,
+            step.status.value,
+            json.dumps(list(step.categories)),
+            content["alarm_minutes"],
+            digest,
+        )
+        if row is None:
+            conn.execute(
+                "INSERT INTO events (uid, interview_id, kind, who, idx, summary, description, start, end,"
+                " all_day, tz, status, categories, alarm_minutes, hash, sequence, created_at, changed_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                (uid, interview_id, step.kind.value, step.who, step.index, *values, stamp, stamp),
+            )
+        else:
+            conn.execute(
+                "UPDATE events SET summary = ?, description = ?, start = ?, end = ?, all_day = ?, tz = ?,"
+                " status = ?, categories = ?, alarm_minutes = ?, hash = ?, sequence = sequence + 1,"
+                " changed_at = ? WHERE uid = ?",
+                (*values, stamp, uid),
+            )
+    for uid, row in existing.items():
+        if uid not in wanted and row["status"] != EventStatus.CANCELLED.value:
+            changed += 1
+            _cancel_orphan(conn, uid, stamp)
+    return changed
+
+
+def _cancel_orphan(conn: sqlite3.Connection, uid: str, stamp: str) -> None:
+    """A step that left the plan (an interviewer removed, fewer check-ins) is cancelled."""
+    row = conn.execute("SELECT * FROM events WHERE uid = ?", (uid,)).fetchone()
+    content = {
+        "summary": row["summary"],
+        "description": row["description"],
+        "start": row["start"],
+        "end": row["end"],
+        "all_day": bool(row["all_day"]),
+        "tz": row["tz"],
+        "status": EventStatus.CANCELLED.value,
+        "categories": json.loads(row["categories"]),
+        "alarm_minutes": None,
+    }
+    conn.execute(
+        "UPDATE events SET status = 'cancelled', alarm_minutes = NULL, hash = ?, sequence = sequence + 1,"
+        " changed_at = ? WHERE uid = ?",
+        (content_hash(content), stamp, uid),
+    )
+
+
+def _parse_when(text: str, all_day: bool, tz: str) -> datetime | date:
+    if all_day:
+        return date.fromisoformat(text)
+    return datetime.fromisoformat(text).astimezone(zone(tz))
+
+
+def _row_to_event(row: sqlite3.Row) -> Event:
+    all_day = bool(row["all_day"])
+    return Event(
+        uid=row["uid"],
+        interview_id=row["interview_id"],
+        kind=Kind(row["kind"]),
+        who=row["who"],
+        index=row["idx"],
+        summary=row["summary"],
+        description=row["description"],
+        start=_parse_when(row["start"], all_day, row["tz"]),
+        end=_parse_when(row["end"], all_day, row["tz"]),
+        tz=row["tz"],
+        status=EventStatus(row["status"]),
+        categories=tuple(json.loads(row["categories"])),
+        alarm_minutes=row["alarm_minutes"],
+        hash=row["hash"],
+        sequence=row["sequence"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        changed_at=datetime.fromisoformat(row["changed_at"]),
+    )
+
+
+def load(conn: sqlite3.Connection, interview_ids: Iterable[int] | None = None) -> list[Event]:
+    """Stored events, all or of some interviews, in no particular order."""
+    if interview_ids is None:
+        rows = conn.execute("SELECT * FROM events").fetchall()
+    else:
+        ids = list(interview_ids)
+        marks = ",".join("?" * len(ids))
+        rows = conn.execute(f"SELECT * FROM events WHERE interview_id IN ({marks})", ids).fetchall()
+    return [_row_to_event(row) for row in rows]

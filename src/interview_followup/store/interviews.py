@@ -1,0 +1,186 @@
+"""Rows of interviews, their interviewers and their history."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import date, datetime
+
+from interview_followup.errors import NotFoundError
+from interview_followup.model import Change, ChangeType, Channel, Interview, Kind, Person, Status
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="microseconds")
+
+
+def _row_to_interview(row: sqlite3.Row, interviewers: list[Person]) -> Interview:
+    return Interview(
+        id=row["id"],
+        company=row["company"],
+        role=row["role"],
+        start=datetime.fromisoformat(row["start"]),
+        tz=row["tz"],
+        duration=row["duration"],
+        interviewers=tuple(interviewers),
+        contact=Person(row["contact_name"], row["contact_email"]),
+        phone=row["phone"],
+        channel=Channel(row["channel"]) if row["channel"] else None,
+        decision_by=date.fromisoformat(row["decision_by"]) if row["decision_by"] else None,
+        posting_url=row["posting_url"],
+        notes=row["notes"],
+        status=Status(row["status"]),
+    )
+
+
+def _interviewers(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[Person]]:
+    found: dict[int, list[Person]] = {i: [] for i in ids}
+    if not ids:
+        return found
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(
+        f"SELECT interview_id, name, email FROM interviewers WHERE interview_id IN ({marks})"
+        " ORDER BY interview_id, position",
+        ids,
+    )
+    for row in rows:
+        found[row["interview_id"]].append(Person(row["name"], row["email"]))
+    return found
+
+
+def get(conn: sqlite3.Connection, interview_id: int) -> Interview:
+    row = conn.execute("SELECT * FROM interviews WHERE id = ?", (interview_id,)).fetchone()
+    if row is None:
+        raise NotFoundError("id", f"there is no interview {interview_id} (see: followup list)")
+    return _row_to_interview(row, _interviewers(conn, [interview_id])[interview_id])
+
+
+def all_interviews(conn: sqlite3.Connection) -> list[Interview]:
+    rows = conn.execute("SELECT * FROM interviews ORDER BY start, id").fetchall()
+    people = _interviewers(conn, [row["id"] for row in rows])
+    return [_row_to_interview(row, people[row["id"]]) for row in rows]
+
+
+def _columns(interview: Interview) -> dict[str, object]:
+    return {
+        "company": interview.company,
+        "role": interview.role,
+        "start": interview.start.isoformat(timespec="minutes"),
+        "tz": interview.tz,
+        "duration": interview.duration,
+        "contact_name": interview.contact.name,
+        "contact_email": interview.contact.email,
+        "phone": interview.phone,
+        "channel": interview.channel.value if interview.channel else None,
+        "decision_by": interview.decision_by.isoformat() if interview.decision_by else None,
+        "posting_url": interview.posting_url,
+        "notes": interview.notes,
+        "status": interview.status.value,
+    }
+
+
+def _put_interviewers(conn: sqlite3.Connection, interview: Interview) -> None:
+    conn.execute("DELETE FROM interviewers WHERE interview_id = ?", (interview.id,))
+    conn.executemany(
+        "INSERT INTO interviewers (interview_id, position, name, email) VALUES (?, ?, ?, ?)",
+        [(interview.id, n, p.name, p.email) for n, p in enumerate(interview.interviewers)],
+    )
+
+
+def insert(conn: sqlite3.Connection, interview: Interview, now: datetime) -> int:
+    columns = _columns(interview) | {"created_at": _iso(now), "updated_at": _iso(now)}
+    names = ", ".join(columns)
+    marks = ", ".join("?" * len(columns))
+    cursor = conn.execute(
+        f"INSERT INTO interviews ({names}) VALUES ({marks})", list(columns.values())
+    )
+    new_id = int(cursor.lastrowid or 0)
+    _put_interviewers(conn, replace(interview, id=new_id))
+    return new_id
+
+
+def update(conn: sqlite3.Connection, interview: Interview, now: datetime) -> None:
+    columns = _columns(interview) | {"updated_at": _iso(now)}
+    assignments = ", ".join(f"{name} = ?" for name in columns)
+    conn.execute(
+        f"UPDATE interviews SET {assignments} WHERE id = ?", [*columns.values(), interview.id]
+    )
+    _put_interviewers(conn, interview)
+
+
+def set_status(conn: sqlite3.Connection, interview_id: int, status: Status, now: datetime) -> None:
+    conn.execute(
+        "UPDATE interviews SET status = ?, updated_at = ? WHERE id = ?",
+        (status.value, _iso(now), interview_id),
+    )
+
+
+def find_same(conn: sqlite3.Connection, company: str, role: str, start: datetime) -> int | None:
+    """The interview with this company, role (case-insensitive) and start, if any."""
+    for row in conn.execute(
+        "SELECT id, company, role FROM interviews WHERE start = ?",
+        (start.isoformat(timespec="minutes"),),
+    ):
+        if (
+            row["company"].casefold() == company.casefold()
+            and row["role"].casefold() == role.casefold()
+        ):
+            return int(row["id"])
+    return None
+
+
+def find_open_rounds(conn: sqlite3.Connection, company: str, role: str, exclude: int) -> list[int]:
+    """Open interviews for the same company and role: earlier rounds of one process."""
+    open_values = [s.value for s in (Status.WAITING, Status.HEARD, Status.OFFER, Status.NEXT_ROUND)]
+    rows = conn.execute(
+        f"SELECT id, company, role FROM interviews WHERE id != ? AND status IN ({','.join('?' * 4)})",
+        [exclude, *open_values],
+    )
+    return [
+        int(row["id"])
+        for row in rows
+        if row["company"].casefold() == company.casefold()
+        and row["role"].casefold() == role.casefold()
+    ]
+
+
+def add_change(conn: sqlite3.Connection, interview_id: int, change: Change) -> None:
+    conn.execute(
+        "INSERT INTO history (interview_id, type, at, status, promised, kind, who, because_of)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            interview_id,
+            change.type.value,
+            _iso(change.at),
+            change.status.value if change.status else None,
+            change.promised.isoformat() if change.promised else None,
+            change.kind.value if change.kind else None,
+            change.who,
+            change.because_of,
+        ),
+    )
+
+
+def replace_promises(conn: sqlite3.Connection, interview_id: int, change: Change | None) -> None:
+    """Forget earlier promises (an edit corrects the record) and keep ``change`` alone."""
+    conn.execute("DELETE FROM history WHERE interview_id = ? AND type = 'promise'", (interview_id,))
+    if change is not None:
+        add_change(conn, interview_id, change)
+
+
+def history(conn: sqlite3.Connection, interview_id: int) -> list[Change]:
+    rows = conn.execute(
+        "SELECT * FROM history WHERE interview_id = ? ORDER BY at, id", (interview_id,)
+    )
+    return [
+        Change(
+            type=ChangeType(row["type"]),
+            at=datetime.fromisoformat(row["at"]),
+            status=Status(row["status"]) if row["status"] else None,
+            promised=date.fromisoformat(row["promised"]) if row["promised"] else None,
+            kind=Kind(row["kind"]) if row["kind"] else None,
+            who=row["who"],
+            because_of=row["because_of"],
+        )
+        for row in rows
+    ]

@@ -1,0 +1,215 @@
+"""The words of each event: a short title and a description a person can act on.
+
+Pure functions of the interview and the dates the policy chose; no clock, no I/O.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from .model import Channel, Interview, Kind, Person
+
+DONE_MARK = "✓ Done: "
+
+
+def day_text(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def moment_text(moment: datetime) -> str:
+    return f"{day_text(moment.date())} at {moment:%H:%M}"
+
+
+def _the(interview: Interview, noun: str) -> str:
+    """'the Engineer interview', or 'the interview' when no role was given."""
+    return f"the {interview.role} {noun}" if interview.role else f"the {noun}"
+
+
+def _position(interview: Interview) -> str:
+    return f"the {interview.role} position" if interview.role else "the position"
+
+
+def follow_up_contact(interview: Interview) -> Person:
+    """Who follow-ups go to: the named contact, else the first interviewer."""
+    if interview.contact.name or interview.contact.email:
+        return interview.contact
+    return interview.interviewers[0] if interview.interviewers else Person()
+
+
+def _contact_lines(interview: Interview) -> list[str]:
+    person = follow_up_contact(interview)
+    lines = []
+    if person.name:
+        lines.append(f"Contact: {person.name}")
+    if interview.phone:
+        lines.append(f"Phone: {interview.phone}")
+    if person.email:
+        lines.append(f"Email: {person.email}")
+    if not lines:
+        lines.append(f"Contact: the recruiter or hiring manager at {interview.company}")
+    return lines
+
+
+def _how(interview: Interview) -> str:
+    person = follow_up_contact(interview)
+    name = person.name or f"your contact at {interview.company}"
+    if interview.reach_by is Channel.PHONE:
+        return f"Call {name}"
+    return f"Email {name}"
+
+
+def _posting_line(interview: Interview) -> list[str]:
+    if not interview.posting_url:
+        return []
+    return [
+        f"Before you reach out, check whether the posting is still open: {interview.posting_url}"
+    ]
+
+
+def _notes(interview: Interview) -> list[str]:
+    return ["", "Your notes:", interview.notes] if interview.notes else []
+
+
+def _salutation(person: Person) -> str:
+    return f"Dear {person.name}," if person.name else "Hello,"
+
+
+def thank_you(
+    interview: Interview, person: Person, interview_day: date, deadline: datetime
+) -> tuple[str, str]:
+    to = person.name or "your interviewer"
+    summary = f"Send a thank-you note to {to} ({interview.company})"
+    lines = [
+        f"Thank {to} for {_the(interview, 'interview')} at {interview.company} on {day_text(interview_day)}.",
+        f"Send it by {moment_text(deadline)}: a prompt note is remembered, a late one is not.",
+    ]
+    if person.email:
+        lines.append(f"Email: {person.email}")
+    lines += [
+        "",
+        "Write to each person you met, and make each note a little different: mention something"
+        " you discussed with them, and say again why you want the job.",
+        "",
+        "Draft:",
+        _salutation(person),
+        f"Thank you for meeting me about {_position(interview)} at {interview.company}. I enjoyed our"
+        " conversation, and it made me even keener to join the team. If anything else would help"
+        " your decision, I would be glad to send it.",
+        "Best regards,",
+    ]
+    return summary, "\n".join(lines + _notes(interview))
+
+
+def decision_day(interview: Interview, decision: date, follow_up_at: datetime) -> tuple[str, str]:
+    summary = f"Decision due from {interview.company}: watch your inbox"
+    channel = "phone and voicemail" if interview.reach_by is Channel.PHONE else "email"
+    lines = [
+        f"{interview.company} said they would decide about {_the(interview, 'role')} by today.",
+        f"Check every inbox folder, spam and promotions included, and your {channel}.",
+        f"No need to chase yet: if nothing arrives, follow up on {moment_text(follow_up_at)}.",
+    ]
+    return summary, "\n".join(lines + _notes(interview))
+
+
+def _draft(interview: Interview, interview_day: date, opening: str) -> list[str]:
+    person = follow_up_contact(interview)
+    return [
+        "",
+        "Draft:",
+        _salutation(person),
+        f"{opening} I interviewed for {_position(interview)} on {day_text(interview_day)}, and I am"
+        f" still very interested in joining {interview.company}. Is there any news on the decision,"
+        " or anything more I can send you?",
+        "Thank you, and best regards,",
+    ]
+
+
+def follow_up(
+    interview: Interview, interview_day: date, decision: date | None, revised: bool
+) -> tuple[str, str]:
+    how = _how(interview)
+    summary = f"Follow up with {interview.company}: {how[0].lower()}{how[1:]}"
+    if decision and revised:
+        why = f"They moved the decision to {day_text(decision)}; reach out mid-afternoon today."
+    elif decision:
+        why = f"The decision was promised by {day_text(decision)} and you have not heard back."
+    else:
+        why = "No decision date was given and two weeks have passed: a polite nudge is fair now."
+    lines = [
+        f"{_how(interview)} about {_the(interview, 'interview')} on {day_text(interview_day)}.",
+        why,
+        *_contact_lines(interview),
+        *_posting_line(interview),
+        "Keep it short and friendly: one message, then give them time.",
+        *_draft(interview, interview_day, "I hope you are well."),
+    ]
+    return summary, "\n".join(lines + _notes(interview))
+
+
+def check_in(interview: Interview, interview_day: date, number: int, total: int) -> tuple[str, str]:
+    summary = f"Check in with {interview.company} ({number} of {total})"
+    lines = [
+        f"Still no answer about {_the(interview, 'interview')} on {day_text(interview_day)}."
+        f" {_how(interview)}: a brief, upbeat weekly check-in.",
+        *_contact_lines(interview),
+        *_posting_line(interview),
+        *_draft(interview, interview_day, "I wanted to check in once more."),
+    ]
+    return summary, "\n".join(lines + _notes(interview))
+
+
+def move_on(interview: Interview, interview_day: date) -> tuple[str, str]:
+    summary = f"Let {interview.company} go and move on"
+    lines = [
+        f"You have followed up about {_the(interview, 'interview')} of {day_text(interview_day)}"
+        " and waited long enough.",
+        "File the contact details away for the future, stop checking, and put your energy into"
+        " the next applications. If they come back later, that is a pleasant surprise.",
+        *_contact_lines(interview),
+    ]
+    return summary, "\n".join(lines + _notes(interview))
+
+
+def stay_in_touch(interview: Interview) -> tuple[str, str]:
+    summary = f"Stay in touch with {interview.company}"
+    person = follow_up_contact(interview)
+    lines = [
+        f"{interview.company} chose someone else for {_the(interview, 'role')}. The relationship is"
+        " still worth keeping: thank them for their time, ask them to keep you in mind for future"
+        " openings, and connect on LinkedIn.",
+        *_contact_lines(interview),
+        "",
+        "Draft:",
+        _salutation(person),
+        f"Thank you for letting me know, and for the time you and the team gave me. I enjoyed"
+        f" learning about {interview.company} and would be glad to be considered for future roles."
+        " I hope we can stay in touch.",
+        "Best regards,",
+    ]
+    return summary, "\n".join(lines)
+
+
+def withdraw(interview: Interview) -> tuple[str, str]:
+    summary = f"Tell {interview.company} you have accepted another offer"
+    people = [p.label() for p in (interview.contact, *interview.interviewers) if p.label()]
+    lines = [
+        f"You accepted an offer elsewhere, so withdraw from {_the(interview, 'process')} at"
+        f" {interview.company} today, courteously: they may be your employer or colleague one day.",
+        "Tell: " + ("; ".join(dict.fromkeys(people)) if people else "your contact there"),
+    ]
+    if interview.phone:
+        lines.append(f"Phone: {interview.phone}")
+    lines += [
+        "",
+        "Draft:",
+        _salutation(follow_up_contact(interview)),
+        f"Thank you again for considering me for {_position(interview)}. I have accepted another"
+        " offer and would like to withdraw my application. I appreciated meeting you and hope our"
+        " paths cross again.",
+        "Best regards,",
+    ]
+    return summary, "\n".join(lines)
+
+
+def title(kind: Kind, summary: str, done: bool) -> str:
+    return DONE_MARK + summary if done else summary

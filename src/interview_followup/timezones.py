@@ -1,0 +1,47 @@
+"""Time zone names: validation and the machine's own zone."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import InputError
+
+
+@lru_cache(maxsize=64)
+def zone(name: str, field: str = "tz") -> ZoneInfo:
+    """The ZoneInfo for an IANA name, or an InputError naming ``field``."""
+    if not name or name.startswith(("/", ".")) or ".." in name:
+        raise InputError(field, f"{name!r} is not an IANA time zone such as Europe/Berlin")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise InputError(
+            field, f"{name!r} is not an IANA time zone such as Europe/Berlin"
+        ) from None
+
+
+def machine_zone() -> str:
+    """The local IANA zone name, from $TZ or /etc/localtime; UTC when unknown."""
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    localtime = Path("/etc/localtime")
+    try:
+        target = str(localtime.resolve())
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    except OSError:
+        pass
+    with contextlib.suppress(OSError):
+        candidates.append(Path("/etc/timezone").read_text().strip())
+    for name in candidates:
+        if not name:
+            continue
+        try:
+            zone(name)
+        except InputError:
+            continue
+        return name
+    return "UTC"
