@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
 from interview_followup import __version__
+from interview_followup.cli import output
+from interview_followup.cli.common import workspace
 from interview_followup.errors import FollowupError
-
-from . import output
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,19 +82,6 @@ def _raw_fields(kwargs: dict[str, Any], *, editing: bool) -> dict[str, Any]:
     return raw
 
 
-@contextmanager
-def _workspace(create: bool = True) -> Iterator[Any]:
-    from interview_followup import service
-
-    ws = service.open_workspace(create=create)
-    for warning in ws.warnings:
-        click.echo(warning, err=True)
-    try:
-        yield ws
-    finally:
-        ws.close()
-
-
 def _echo_plan(events: list[Any], as_json: bool, extra: dict[str, Any] | None = None) -> None:
     if as_json:
         click.echo(
@@ -123,7 +109,7 @@ def log(as_json: bool, **kwargs: Any) -> None:
     """Record an interview and print its follow-up plan."""
     from interview_followup import service
 
-    with _workspace() as ws:
+    with workspace() as ws:
         interview_id = service.log_interview(ws, _raw_fields(kwargs, editing=False))
         events = service.plan(ws, interview_id)
         interview = service.interview(ws, interview_id)
@@ -144,7 +130,7 @@ def edit(interview_id: int, as_json: bool, **kwargs: Any) -> None:
     """Change an interview's details; its plan is recomputed and events keep their UIDs."""
     from interview_followup import service
 
-    with _workspace(create=False) as ws:
+    with workspace(create=False) as ws:
         service.edit_interview(ws, interview_id, _raw_fields(kwargs, editing=True))
         events = service.plan(ws, interview_id)
     _echo_plan(events, as_json, {"id": interview_id})
@@ -156,7 +142,7 @@ def list_(as_json: bool) -> None:
     """One row per interview."""
     from interview_followup import service
 
-    with _workspace() as ws:
+    with workspace() as ws:
         rows = service.interviews(ws)
     if as_json:
         click.echo(output.dumps([output.interview_json(i) for i in rows]))
@@ -172,7 +158,7 @@ def plan(interview_id: int | None, include_cancelled: bool, as_json: bool) -> No
     """The scheduled events, soonest first."""
     from interview_followup import service
 
-    with _workspace() as ws:
+    with workspace() as ws:
         events = service.plan(ws, interview_id, include_cancelled=include_cancelled)
     if as_json:
         click.echo(output.dumps([output.event_json(e) for e in events]))
@@ -193,7 +179,7 @@ def agenda(days: int, as_json: bool) -> None:
     """What is overdue, due today and due in the next days."""
     from interview_followup import service
 
-    with _workspace() as ws:
+    with workspace() as ws:
         due = service.agenda(ws, days_ahead=days)
     if as_json:
         click.echo(
@@ -225,7 +211,7 @@ def promise(interview_id: int, day: str, as_json: bool) -> None:
     """Record the date by which they promised a decision (ISO date or 'next friday')."""
     from interview_followup import service
 
-    with _workspace(create=False) as ws:
+    with workspace(create=False) as ws:
         decided = service.promise(ws, interview_id, day)
         events = service.plan(ws, interview_id)
     if not as_json:
@@ -244,7 +230,7 @@ def status(interview_id: int, status: str, as_json: bool) -> None:
     """
     from interview_followup import service
 
-    with _workspace(create=False) as ws:
+    with workspace(create=False) as ws:
         withdrawn = service.set_status(ws, interview_id, status)
         events = service.plan(ws, interview_id, include_cancelled=True)
         names = service.company_names(ws, withdrawn)
@@ -271,7 +257,7 @@ def done(interview_id: int, kind: str, who: str | None) -> None:
     """Mark the steps of one KIND done (e.g. thank-you, follow-up, check-in)."""
     from interview_followup import service
 
-    with _workspace(create=False) as ws:
+    with workspace(create=False) as ws:
         count = service.mark_done(ws, interview_id, kind, who)
     click.echo(f"Marked {count} {kind.strip().lower()} step{'s' if count != 1 else ''} done.")
 
@@ -283,7 +269,7 @@ def import_(path: str, as_json: bool) -> None:
     """Add or update interviews from a CSV or JSON file; nothing is written if a row is bad."""
     from interview_followup import service
 
-    with _workspace() as ws:
+    with workspace() as ws:
         report = service.import_file(ws, path)
     if as_json:
         click.echo(
@@ -316,7 +302,7 @@ def export(target: str) -> None:
 
     from interview_followup import service
 
-    with _workspace() as ws:
+    with workspace() as ws:
         data = service.export(ws)
     if target == "-":
         sys.stdout.buffer.write(data)
@@ -352,7 +338,7 @@ def config_set(key: str, value: str) -> None:
 
     stored = config.set_value(key, value)
     if paths.database_path().exists() and not key.startswith(("caldav.", "google.", "feed_")):
-        with _workspace() as ws:
+        with workspace() as ws:
             service.refresh_all(ws)
     click.echo(f"{key} = {stored}")
 
@@ -365,6 +351,11 @@ def config_list() -> None:
     settings = config.load()
     for name, key in config.KEYS.items():
         click.echo(f"{name} = {config.show(settings, name)!s:<24}  # {key.help}")
+
+
+from interview_followup.cli.sync_commands import sync  # noqa: E402
+
+cli.add_command(sync)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -90,6 +90,14 @@ def _m001_initial(conn: sqlite3.Connection) -> None:
         );
         CREATE INDEX events_by_interview ON events(interview_id);
         CREATE INDEX events_by_start ON events(start);
+        -- One row per calendar we sync to: its resolved address and change marker.
+        CREATE TABLE sync_targets (
+            target TEXT PRIMARY KEY,
+            calendar TEXT NOT NULL,
+            ctag TEXT,
+            synced_at TEXT
+        );
+        -- What we last pushed of each event to each calendar.
         CREATE TABLE sync_state (
             target TEXT NOT NULL,
             uid TEXT NOT NULL,
@@ -97,7 +105,9 @@ def _m001_initial(conn: sqlite3.Connection) -> None:
             etag TEXT,
             pushed_hash TEXT NOT NULL,
             sequence INTEGER NOT NULL,
-            gone INTEGER NOT NULL DEFAULT 0,
+            -- 'present', 'deleted' (we removed it) or 'gone' (the user deleted it)
+            state TEXT NOT NULL DEFAULT 'present',
+            generation INTEGER NOT NULL DEFAULT 0,
             updated_at TEXT NOT NULL,
             PRIMARY KEY (target, uid)
         );

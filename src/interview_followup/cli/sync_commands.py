@@ -1,0 +1,71 @@
+"""`followup sync caldav` (and later targets): push the plan to a calendar."""
+
+from __future__ import annotations
+
+import click
+
+from interview_followup.cli import output
+from interview_followup.cli.common import workspace
+from interview_followup.errors import FollowupError
+
+
+def _finish(report: object, as_json: bool) -> None:
+    from interview_followup.sync import Report
+
+    assert isinstance(report, Report)
+    if as_json:
+        click.echo(output.dumps(report.as_json()))
+    else:
+        for line in report.actions:
+            click.echo(("would " if report.dry_run else "") + line)
+        click.echo(
+            f"{'Dry run: ' if report.dry_run else ''}{report.created} created, {report.updated} updated,"
+            f" {report.deleted} deleted, {report.unchanged} unchanged, {report.conflicts} conflicts,"
+            f" {report.skipped} skipped" + (f", {report.failed} failed" if report.failed else "")
+        )
+        for error in report.errors:
+            click.echo(f"  {error}", err=True)
+    if not report.ok:
+        raise FollowupError(
+            f"{report.failed} change(s) could not be made; nothing was lost: run the sync again to finish"
+        )
+
+
+@click.group()
+def sync() -> None:
+    """Push the follow-ups to a calendar and keep them current (one way)."""
+
+
+@sync.command()
+@click.option("--url", help="Server or calendar-home URL (default: config caldav.url).")
+@click.option("--username", help="User name (default: config caldav.username).")
+@click.option(
+    "--calendar", help="Calendar name (default: 'Interview follow-ups'; created when missing)."
+)
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite your edits on the server and bring back deleted events.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def caldav(
+    url: str | None,
+    username: str | None,
+    calendar: str | None,
+    dry_run: bool,
+    force: bool,
+    as_json: bool,
+) -> None:
+    """Sync to a CalDAV calendar (Nextcloud, Fastmail, iCloud, Radicale...).
+
+    The password comes from FOLLOWUP_CALDAV_PASSWORD, caldav.password_command or the
+    system keyring; it is never stored by followup.
+    """
+    from interview_followup import sync_runner
+
+    with workspace() as ws:
+        report = sync_runner.sync_caldav(
+            ws, url=url, username=username, calendar=calendar, force=force, dry_run=dry_run
+        )
+    _finish(report, as_json)

@@ -1,0 +1,1 @@
+"""Calendars we push to, each behind the small protocol in ``base``."""

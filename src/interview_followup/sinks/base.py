@@ -1,0 +1,76 @@
+"""The contract every sync target meets, and the errors it may raise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from interview_followup.errors import RemoteError
+from interview_followup.model import Event
+
+
+@dataclass(frozen=True)
+class RemoteItem:
+    """One of our events as the server holds it."""
+
+    remote_id: str
+    etag: str | None
+
+
+class PreconditionFailed(RemoteError):
+    """The server copy changed since we last saw it (HTTP 412), or already exists."""
+
+
+class ItemMissing(RemoteError):
+    """The server has no such item (HTTP 404/410)."""
+
+
+class Unavailable(RemoteError):
+    """The server cannot be reached at all: stop the run, retry later."""
+
+
+class ItemFailed(RemoteError):
+    """One write failed (5xx, timeout); the others may still go through."""
+
+
+class CalendarMissing(RemoteError):
+    """The whole calendar is gone (the user deleted it): start afresh."""
+
+
+class Sink(Protocol):
+    """A calendar we own events in. Items are keyed by our event UID."""
+
+    @property
+    def target(self) -> str:
+        """A stable key for this calendar, used to keep its sync state apart."""
+        ...
+
+    @property
+    def calendar(self) -> str:
+        """Where on the server: a collection URL or a calendar id."""
+        ...
+
+    def list_items(self) -> dict[str, RemoteItem]:
+        """Our events currently on the server, by UID (others are ignored)."""
+        ...
+
+    def unchanged_since(self, marker: str | None) -> tuple[bool, str | None]:
+        """Whether the calendar is unchanged since ``marker`` (a ctag or sync token),
+        and the current marker. Sinks without one return (False, None)."""
+        ...
+
+    def remote_id_for(self, event: Event, generation: int) -> str:
+        """The id a new item for ``event`` gets: deterministic, so a retry finds it."""
+        ...
+
+    def create(self, event: Event, remote_id: str) -> RemoteItem:
+        """Create; PreconditionFailed when ``remote_id`` already exists."""
+        ...
+
+    def update(self, event: Event, item: RemoteItem) -> RemoteItem:
+        """Replace, if the server copy still has ``item.etag`` (None: unconditionally)."""
+        ...
+
+    def delete(self, item: RemoteItem) -> None:
+        """Delete, if the server copy still has ``item.etag``; ItemMissing when gone."""
+        ...

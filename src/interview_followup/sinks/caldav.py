@@ -1,0 +1,224 @@
+"""CalDAV calendars (Nextcloud, Fastmail, iCloud, Radicale...) through the caldav library.
+
+The library does discovery and authentication; the writes are plain conditional
+HTTP requests (If-None-Match: * to create, If-Match to update or delete) so every
+write is exactly one request and never clobbers an edit we have not seen.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+from interview_followup import ical
+from interview_followup.errors import RemoteError
+from interview_followup.model import Event
+from interview_followup.sinks.base import (
+    CalendarMissing,
+    ItemFailed,
+    ItemMissing,
+    PreconditionFailed,
+    RemoteItem,
+    Unavailable,
+)
+from interview_followup.store.events import UID_DOMAIN
+
+DAV = "{DAV:}"
+CS = "{http://calendarserver.org/ns/}"
+_OUR_HREF = re.compile(r"^([0-9a-v]{32})\.ics$")
+_ETAGS = (
+    '<?xml version="1.0" encoding="utf-8"?>'
+    '<d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>'
+)
+_MARKERS = (
+    '<?xml version="1.0" encoding="utf-8"?>'
+    '<d:propfind xmlns:d="DAV:" xmlns:cs="http://calendarserver.org/ns/">'
+    "<d:prop><cs:getctag/><d:sync-token/></d:prop></d:propfind>"
+)
+
+
+@contextmanager
+def _translated(what: str, url: str) -> Iterator[None]:
+    """Turn library and network exceptions into our errors, with what to do next."""
+    from caldav.lib import error as dav_error
+    from niquests.exceptions import RequestException
+
+    try:
+        yield
+    except dav_error.AuthorizationError:
+        raise RemoteError(
+            f"the CalDAV server at {url} refused the credentials while {what}; check caldav.username"
+            " and the password (FOLLOWUP_CALDAV_PASSWORD or caldav.password_command)"
+        ) from None
+    except dav_error.RateLimitError:
+        raise ItemFailed(
+            f"the server asked us to slow down while {what}; run the sync again later"
+        ) from None
+    except RequestException as error:
+        reason = type(error).__name__
+        raise Unavailable(
+            f"cannot reach the CalDAV server at {url} while {what} ({reason}); check the URL and"
+            " your connection, then run the sync again"
+        ) from None
+    except dav_error.DAVError as error:
+        raise RemoteError(f"the CalDAV server at {url} failed while {what}: {error}") from None
+
+
+def connect(url: str, username: str, password: str, timeout: int = 30) -> Any:
+    from caldav.davclient import DAVClient
+
+    return DAVClient(
+        url=url,
+        username=username or None,
+        password=password or None,
+        # Saying "basic" up front saves a 401 round trip on every run.
+        auth_type="basic" if username else None,
+        timeout=timeout,
+        enable_rfc6764=False,
+    )
+
+
+def find_or_create_calendar(client: Any, url: str, name: str) -> str:
+    """The URL of the calendar called ``name``, created when missing."""
+    with _translated("finding your calendars", url):
+        principal = client.principal()
+        for calendar in principal.calendars():
+            if (calendar.get_display_name() or "") == name:
+                return str(calendar.url)
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "followup"
+        return str(principal.make_calendar(name=name, cal_id=slug).url)
+
+
+def _status_error(status: int, what: str) -> RemoteError:
+    if status == 412:
+        return PreconditionFailed(f"the server copy changed meanwhile while {what} (HTTP 412)")
+    if status in (404, 410):
+        return ItemMissing(f"not on the server any more while {what} (HTTP {status})")
+    if status == 409:
+        return PreconditionFailed(
+            f"the server has this event under another name while {what} (HTTP 409)"
+        )
+    return ItemFailed(f"the server answered HTTP {status} while {what}")
+
+
+class CalDAVSink:
+    """One CalDAV calendar collection; items are ``<uid stem>.ics`` inside it."""
+
+    def __init__(self, client: Any, calendar_url: str, target: str) -> None:
+        self.client = client
+        self.calendar_url = calendar_url if calendar_url.endswith("/") else calendar_url + "/"
+        self._target = target
+
+    @property
+    def target(self) -> str:
+        return self._target
+
+    @property
+    def calendar(self) -> str:
+        return self.calendar_url
+
+    def _request(
+        self,
+        url: str,
+        method: str,
+        what: str,
+        body: str = "",
+        headers: dict[str, str] | None = None,
+    ) -> Any:
+        with _translated(what, self.calendar_url):
+            return self.client.request(url, method, body, headers or {})
+
+    def _propfind(self, depth: int, body: str) -> ET.Element:
+        what = "reading the calendar"
+        response = self._request(
+            self.calendar_url,
+            "PROPFIND",
+            what,
+            body,
+            {"Depth": str(depth), "Content-Type": "application/xml; charset=utf-8"},
+        )
+        if response.status != 207:
+            if response.status == 404:
+                raise CalendarMissing(f"the calendar {self.calendar_url} does not exist any more")
+            raise _status_error(response.status, what)
+        try:
+            return ET.fromstring(response.raw.encode("utf-8"))
+        except ET.ParseError:
+            raise ItemFailed(f"the server sent an unreadable answer while {what}") from None
+
+    def unchanged_since(self, marker: str | None) -> tuple[bool, str | None]:
+        tree = self._propfind(0, _MARKERS)
+        current = None
+        for tag in (f"{CS}getctag", f"{DAV}sync-token"):
+            found = tree.find(f".//{tag}")
+            if found is not None and found.text:
+                current = found.text.strip()
+                break
+        return (current is not None and current == marker), current
+
+    def list_items(self) -> dict[str, RemoteItem]:
+        tree = self._propfind(1, _ETAGS)
+        items: dict[str, RemoteItem] = {}
+        for response in tree.findall(f"{DAV}response"):
+            href = response.findtext(f"{DAV}href") or ""
+            name = unquote(urlsplit(href).path.rstrip("/").rsplit("/", 1)[-1])
+            match = _OUR_HREF.match(name)
+            if not match:
+                continue  # the collection itself, or an event that is not ours
+            etag = response.findtext(f".//{DAV}getetag")
+            items[f"{match[1]}@{UID_DOMAIN}"] = RemoteItem(
+                urlsplit(href).path, etag.strip() if etag else None
+            )
+        return items
+
+    def remote_id_for(self, event: Event, generation: int) -> str:
+        return urlsplit(urljoin(self.calendar_url, f"{event.uid_stem}.ics")).path
+
+    def _write(
+        self, event: Event, remote_id: str, condition: dict[str, str], what: str
+    ) -> RemoteItem:
+        body = ical.render_single(event).decode("utf-8")
+        headers = {"Content-Type": "text/calendar; charset=utf-8", **condition}
+        response = self._request(urljoin(self.calendar_url, remote_id), "PUT", what, body, headers)
+        if response.status not in (200, 201, 204):
+            raise _status_error(response.status, what)
+        etag = response.headers.get("ETag")
+        return RemoteItem(remote_id, etag.strip() if etag else None)
+
+    def create(self, event: Event, remote_id: str) -> RemoteItem:
+        return self._write(event, remote_id, {"If-None-Match": "*"}, f"creating '{event.summary}'")
+
+    def update(self, event: Event, item: RemoteItem) -> RemoteItem:
+        condition = {"If-Match": item.etag} if item.etag else {}
+        return self._write(event, item.remote_id, condition, f"updating '{event.summary}'")
+
+    def delete(self, item: RemoteItem) -> None:
+        what = f"deleting {item.remote_id}"
+        condition = {"If-Match": item.etag} if item.etag else {}
+        response = self._request(
+            urljoin(self.calendar_url, item.remote_id), "DELETE", what, "", condition
+        )
+        if response.status not in (200, 204):
+            raise _status_error(response.status, what)
+
+
+def target_key(url: str, username: str, calendar_name: str) -> str:
+    return f"caldav:{username}@{url}#{calendar_name}"
+
+
+def open_sink(
+    url: str,
+    username: str,
+    password: str,
+    calendar_name: str,
+    known_calendar: str | None,
+    target: str,
+) -> CalDAVSink:
+    """Connect, and find (or create) the calendar unless its URL is already known."""
+    client = connect(url, username, password)
+    calendar_url = known_calendar or find_or_create_calendar(client, url, calendar_name)
+    return CalDAVSink(client, calendar_url, target)

@@ -1,0 +1,297 @@
+"""One-way sync: plan what a calendar needs (pure), then carry it out action by action.
+
+The plan compares three things per event UID: what we want now (the stored event),
+what we last pushed (the sync record) and what the server holds (its ETag). Each
+action commits its own record, so a run that dies halfway loses nothing and the next
+run converges.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from interview_followup.errors import RemoteError
+from interview_followup.model import Event, EventStatus
+from interview_followup.sinks.base import (
+    ItemFailed,
+    ItemMissing,
+    PreconditionFailed,
+    RemoteItem,
+    Sink,
+    Unavailable,
+)
+from interview_followup.store.sync_state import Record
+
+# Below this many deletions the guard stays quiet: one rejection legitimately
+# cancels most of a small calendar.
+MASS_DELETE_MINIMUM = 10
+
+
+class Op(enum.StrEnum):
+    CREATE = "create"
+    RECOVER = "recover"  # ours on the server but unrecorded (a run died after writing)
+    UPDATE = "update"
+    DELETE = "delete"
+    ADOPT = "adopt"  # the user edited it and we did not: keep theirs, note the ETag
+    FORGET = "forget"  # already gone from the server: just note it
+    GONE = "gone"  # the user deleted it: do not bring it back
+    CONFLICT = "conflict"
+    SKIP = "skip"
+
+
+@dataclass(frozen=True)
+class Action:
+    op: Op
+    uid: str
+    event: Event | None = None
+    record: Record | None = None
+    remote: RemoteItem | None = None
+    reason: str = ""
+
+    def describe(self) -> str:
+        title = self.event.summary if self.event else self.uid
+        return f"{self.op.value:<8} {title}" + (f" ({self.reason})" if self.reason else "")
+
+
+@dataclass
+class Report:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+    skipped: int = 0
+    failed: int = 0
+    adopted: int = 0
+    dry_run: bool = False
+    actions: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.errors
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "deleted": self.deleted,
+            "unchanged": self.unchanged,
+            "conflicts": self.conflicts,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "adopted": self.adopted,
+            "dry_run": self.dry_run,
+            "actions": self.actions,
+            "errors": self.errors,
+        }
+
+
+def _wanted(event: Event | None) -> bool:
+    return event is not None and event.status is not EventStatus.CANCELLED
+
+
+def has_local_changes(events: Iterable[Event], records: Mapping[str, Record]) -> bool:
+    """Whether anything on our side differs from what was last pushed."""
+    for event in events:
+        record = records.get(event.uid)
+        if _wanted(event):
+            if record is None or record.state == "deleted":
+                return True
+            if record.state == "present" and record.pushed_hash != event.hash:
+                return True
+        elif record is not None and record.state == "present":
+            return True
+    return False
+
+
+def _plan_wanted(
+    event: Event, record: Record | None, live: RemoteItem | None, force: bool
+) -> Action | None:
+    uid = event.uid
+    if record is None or record.state == "deleted":
+        if live is not None:
+            return Action(Op.RECOVER, uid, event, record, live, "found on the server, unrecorded")
+        return Action(Op.CREATE, uid, event, record)
+    if record.state == "gone":
+        if force:
+            return Action(Op.RECOVER if live else Op.CREATE, uid, event, record, live, "forced")
+        return Action(
+            Op.SKIP, uid, event, record, reason="you deleted it there; --force brings it back"
+        )
+    if live is None:
+        if force:
+            return Action(Op.CREATE, uid, event, record, reason="forced")
+        return Action(Op.GONE, uid, event, record, reason="deleted on the server; left deleted")
+    if live.etag == record.etag:
+        if record.pushed_hash != event.hash:
+            return Action(Op.UPDATE, uid, event, record, live)
+        return None
+    # The server copy changed since our last push: the user edited it.
+    if record.pushed_hash == event.hash:
+        return Action(Op.ADOPT, uid, event, record, live, "edited on the server; kept")
+    if force:
+        return Action(Op.UPDATE, uid, event, record, live, "forced over your edit")
+    return Action(
+        Op.CONFLICT, uid, event, record, live, "changed here and on the server; --force overwrites"
+    )
+
+
+def _plan_unwanted(
+    uid: str, event: Event | None, record: Record | None, live: RemoteItem | None, force: bool
+) -> Action | None:
+    if record is not None and record.state == "present":
+        if live is None:
+            return Action(Op.FORGET, uid, event, record)
+        if live.etag == record.etag or force:
+            return Action(Op.DELETE, uid, event, record, live)
+        return Action(
+            Op.CONFLICT,
+            uid,
+            event,
+            record,
+            live,
+            "cancelled here but edited on the server; --force deletes",
+        )
+    if live is not None and (record is None or record.state == "deleted"):
+        return Action(Op.DELETE, uid, event, record, live, "left over from an interrupted run")
+    return None
+
+
+def plan(
+    events: Sequence[Event],
+    records: Mapping[str, Record],
+    remote: Mapping[str, RemoteItem],
+    *,
+    force: bool = False,
+) -> tuple[list[Action], int]:
+    """The actions that make the server match ``events``, and how many need none."""
+    by_uid = {e.uid: e for e in events}
+    actions: list[Action] = []
+    unchanged = 0
+    for uid in sorted(by_uid.keys() | records.keys() | remote.keys()):
+        event = by_uid.get(uid)
+        if uid not in by_uid and uid not in records:
+            continue  # not an event of ours (another database's, say): never touch it
+        record, live = records.get(uid), remote.get(uid)
+        if _wanted(event):
+            assert event is not None
+            action = _plan_wanted(event, record, live, force)
+        else:
+            action = _plan_unwanted(uid, event, record, live, force)
+        if action is None:
+            unchanged += _wanted(event)
+        else:
+            actions.append(action)
+    return actions, unchanged
+
+
+class MassDeleteRefused(RemoteError):
+    exit_code = 2
+
+
+def check_mass_delete(actions: Sequence[Action], on_server: int, force: bool) -> None:
+    deletes = sum(a.op is Op.DELETE for a in actions)
+    if not force and deletes > MASS_DELETE_MINIMUM and deletes * 2 > on_server:
+        raise MassDeleteRefused(
+            f"refusing to delete {deletes} of the {on_server} events in the calendar in one run;"
+            " if that is intended, run again with --force"
+        )
+
+
+def _record(event: Event, item: RemoteItem, generation: int) -> Record:
+    return Record(
+        event.uid, item.remote_id, item.etag, event.hash, event.sequence, "present", generation
+    )
+
+
+def apply(
+    actions: Sequence[Action],
+    sink: Sink,
+    save: Callable[[Record], None],
+    report: Report,
+) -> None:
+    """Carry out ``actions`` in order, saving each record as soon as its write is done.
+
+    A failure of one item is counted and the run goes on; an unreachable server stops it.
+    """
+    for action in actions:
+        report.actions.append(action.describe())
+        try:
+            _apply_one(action, sink, save, report)
+        except PreconditionFailed as error:
+            report.conflicts += 1
+            report.errors.append(f"{action.uid}: {error.message}")
+        except ItemFailed as error:
+            report.failed += 1
+            report.errors.append(f"{action.uid}: {error.message}")
+        except Unavailable as error:
+            report.failed += 1
+            report.errors.append(error.message)
+            return
+
+
+def _apply_one(action: Action, sink: Sink, save: Callable[[Record], None], report: Report) -> None:
+    event, record, live = action.event, action.record, action.remote
+    generation = record.generation if record else 0
+    if action.op is Op.CREATE:
+        assert event is not None
+        if record is not None and record.state != "present":
+            generation += 1  # some servers keep deleted ids for ever
+        item = sink.create(event, sink.remote_id_for(event, generation))
+        save(_record(event, item, generation))
+        report.created += 1
+    elif action.op in (Op.RECOVER, Op.UPDATE):
+        assert event is not None and live is not None
+        try:
+            item = sink.update(event, live)
+        except ItemMissing:  # deleted by the user since we listed
+            if record is not None:
+                save(replace(record, state="gone", etag=None))
+            report.skipped += 1
+            return
+        save(_record(event, item, generation))
+        report.updated += 1
+    elif action.op is Op.DELETE:
+        assert live is not None
+        with contextlib.suppress(ItemMissing):
+            sink.delete(live)
+        if record is not None:
+            save(replace(record, state="deleted", etag=None))
+        report.deleted += 1
+    elif action.op is Op.ADOPT:
+        assert record is not None and live is not None
+        save(replace(record, etag=live.etag))
+        report.adopted += 1
+    elif action.op is Op.FORGET:
+        assert record is not None
+        save(replace(record, state="deleted", etag=None))
+    elif action.op is Op.GONE:
+        assert record is not None
+        save(replace(record, state="gone", etag=None))
+        report.skipped += 1
+    elif action.op is Op.CONFLICT:
+        report.conflicts += 1
+    elif action.op is Op.SKIP:
+        report.skipped += 1
+
+
+def count_planned(actions: Sequence[Action], report: Report) -> None:
+    """Fill a dry-run report: what would happen, with nothing done."""
+    for action in actions:
+        report.actions.append(action.describe())
+        if action.op is Op.CREATE:
+            report.created += 1
+        elif action.op in (Op.RECOVER, Op.UPDATE):
+            report.updated += 1
+        elif action.op is Op.DELETE:
+            report.deleted += 1
+        elif action.op is Op.CONFLICT:
+            report.conflicts += 1
+        elif action.op in (Op.SKIP, Op.GONE):
+            report.skipped += 1
+        elif action.op is Op.ADOPT:
+            report.adopted += 1

@@ -1,0 +1,104 @@
+"""Run one sync: read the plan and the state, ask the sink, act, record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from interview_followup.model import EventStatus
+from interview_followup.service import Workspace, utc_now
+from interview_followup.sinks.base import CalendarMissing, Sink
+from interview_followup.store import events as event_rows
+from interview_followup.store import sync_state
+from interview_followup.sync import (
+    Op,
+    Report,
+    apply,
+    check_mass_delete,
+    count_planned,
+    has_local_changes,
+    plan,
+)
+
+_WRITES = {Op.CREATE, Op.RECOVER, Op.UPDATE, Op.DELETE}
+
+
+def run(
+    ws: Workspace,
+    sink: Sink,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    now: datetime | None = None,
+) -> Report:
+    now = now or utc_now()
+    events = event_rows.load(ws.conn)
+    records = sync_state.load(ws.conn, sink.target)
+    known = sync_state.get_target(ws.conn, sink.target)
+    report = Report(dry_run=dry_run)
+
+    # The cheap path: nothing changed here, and the calendar's ctag says nothing changed there.
+    same, marker = sink.unchanged_since(known.ctag if known else None)
+    if same and not force and not has_local_changes(events, records):
+        report.unchanged = sum(
+            e.status is not EventStatus.CANCELLED and e.uid in records for e in events
+        )
+        return report
+
+    remote = sink.list_items()
+    actions, report.unchanged = plan(events, records, remote, force=force)
+    check_mass_delete(actions, len(remote), force)
+    if dry_run:
+        count_planned(actions, report)
+        return report
+
+    def save(record: sync_state.Record) -> None:
+        sync_state.save(ws.conn, sink.target, record, now)
+
+    apply(actions, sink, save, report)
+    if report.ok:
+        if any(a.op in _WRITES for a in actions):
+            marker = sink.unchanged_since(None)[1]  # our own writes moved it
+        sync_state.save_target(ws.conn, sync_state.Target(sink.target, sink.calendar, marker), now)
+    return report
+
+
+def sync_caldav(
+    ws: Workspace,
+    *,
+    url: str | None,
+    username: str | None,
+    calendar: str | None,
+    force: bool = False,
+    dry_run: bool = False,
+) -> Report:
+    """Sync to a CalDAV calendar; flags win over the config."""
+    from interview_followup.credentials import caldav_password
+    from interview_followup.errors import InputError
+    from interview_followup.sinks import caldav
+
+    settings = ws.settings
+    url = url or settings.caldav_url
+    if not url:
+        raise InputError(
+            "url", "give --url or set it once: followup config set caldav.url https://..."
+        )
+    if not url.startswith(("http://", "https://")):
+        raise InputError("url", f"{url!r} is not an http:// or https:// address")
+    username = settings.caldav_username if username is None else username
+    name = calendar or settings.caldav_calendar
+    password = caldav_password(username, url, settings.caldav_password_command)
+    target = caldav.target_key(url, username, name)
+
+    for attempt in range(2):
+        known = sync_state.get_target(ws.conn, target)
+        sink = caldav.open_sink(
+            url, username, password, name, known.calendar if known else None, target
+        )
+        try:
+            return run(ws, sink, force=force, dry_run=dry_run)
+        except CalendarMissing:
+            if attempt or dry_run:
+                raise
+            # The user deleted the whole calendar: what we recorded there is void.
+            sync_state.forget_target(ws.conn, target)
+    raise AssertionError("unreachable")
