@@ -88,7 +88,7 @@ def parse_email(text: str, field: str) -> str:
 
 def parse_person(text: str, field: str) -> Person:
     """'Jane Doe <jane@example.com>', 'jane@example.com' or 'Jane Doe'."""
-    raw = str(text).strip()
+    raw = normalize_newlines(text).strip()
     if not raw:
         raise InputError(field, "expected 'Name <email>', a name or an e-mail address")
     match = _PERSON.match(raw)
@@ -142,8 +142,13 @@ def parse_kind(text: str, field: str = "kind") -> Kind:
     return Kind(_choice(text, field, [k.value for k in Kind]))
 
 
+def normalize_newlines(text: str) -> str:
+    """CRLF and lone CR become LF: iCalendar text has only one kind of line break."""
+    return str(text).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def parse_text(text: str, field: str, *, multiline: bool = False, required: bool = False) -> str:
-    value = str(text).strip()
+    value = normalize_newlines(text).strip()
     if required and not value:
         raise InputError(field, "must not be empty")
     if not multiline and ("\n" in value or "\r" in value):

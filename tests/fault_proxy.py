@@ -1,0 +1,108 @@
+"""An HTTP proxy on loopback that can fail on cue, to test syncs that die halfway.
+
+Modes, starting after ``after`` forwarded requests:
+- "drop": forward the request (the server applies it), then close the connection
+  without an answer, as if the network or our process died right after the write;
+  every later request is refused too.
+- "reset": close every later connection without forwarding anything.
+- "500": answer every later request with 500 without forwarding it.
+"""
+
+from __future__ import annotations
+
+import http.client
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class FaultProxy:
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.lock = threading.Lock()
+        self.forwarded = 0
+        self.methods: list[str] = []
+        self.mode: str | None = None
+        self.after = 0
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def _handle(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with proxy.lock:
+                    failing = proxy.mode is not None and proxy.forwarded >= proxy.after
+                    forward = not failing or (
+                        proxy.mode == "drop" and proxy.forwarded == proxy.after
+                    )
+                    if forward:
+                        proxy.forwarded += 1
+                        proxy.methods.append(self.command)
+                if failing and proxy.mode == "500":
+                    self.send_response(500)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if forward:
+                    status, headers, payload = proxy._forward(
+                        self.command, self.path, dict(self.headers), body
+                    )
+                    if not failing:
+                        self.send_response(status)
+                        for name, value in headers:
+                            if name.lower() not in (
+                                "transfer-encoding",
+                                "connection",
+                                "content-length",
+                            ):
+                                self.send_header(name, value)
+                        self.send_header("Content-Length", str(len(payload)))
+                        self.end_headers()
+                        self.wfile.write(payload)
+                        return
+                self.close_connection = True
+                self.connection.close()
+
+            do_GET = do_PUT = do_DELETE = do_PROPFIND = do_REPORT = do_MKCALENDAR = do_POST = (
+                do_HEAD
+            ) = do_OPTIONS = _handle  # noqa: E501
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def _forward(
+        self, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.upstream_port, timeout=30)
+        headers = {
+            k: v for k, v in headers.items() if k.lower() not in ("connection", "keep-alive")
+        }
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        payload = response.read()
+        connection.close()
+        return response.status, response.getheaders(), payload
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/"
+
+    def start(self) -> FaultProxy:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def fail(self, mode: str, after: int) -> None:
+        with self.lock:
+            self.mode, self.after, self.forwarded = mode, after, 0
+
+    def heal(self) -> None:
+        with self.lock:
+            self.mode = None

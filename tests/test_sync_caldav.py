@@ -1,0 +1,248 @@
+"""CalDAV sync against a real Radicale on loopback, read back with the caldav library."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from caldav.davclient import DAVClient
+from cli_helpers import ok, run
+from radicale_server import PASSWORD, USER, Radicale
+from sink_contract import ServerEvent, SinkContract, log_interviews, plan_now
+
+_names = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
+    server = Radicale(tmp_path_factory.mktemp("radicale")).start()
+    yield server
+    server.stop()
+
+
+class CalDAVHarness:
+    name = "caldav"
+
+    def __init__(self, server: Radicale, calendar: str) -> None:
+        self.server = server
+        self.calendar = calendar
+        self.client = DAVClient(url=server.url, username=USER, password=PASSWORD, auth_type="basic")
+
+    def sync(self, *flags: str, expect_ok: bool = True) -> dict[str, Any]:
+        result = run(
+            "sync",
+            "caldav",
+            "--url",
+            self.server.url,
+            "--username",
+            USER,
+            "--calendar",
+            self.calendar,
+            "--json",
+            *flags,
+        )
+        if expect_ok:
+            assert result.code == 0, result.err
+        return (
+            dict(json.loads(result.out)) if result.out else {"code": result.code, "err": result.err}
+        )
+
+    def _calendar(self) -> Any:
+        for calendar in self.client.principal().calendars():
+            if calendar.get_display_name() == self.calendar:
+                return calendar
+        return None
+
+    def _objects(self) -> list[Any]:
+        calendar = self._calendar()
+        return [] if calendar is None else list(calendar.events())
+
+    def events(self) -> dict[str, ServerEvent]:
+        found = {}
+        for item in self._objects():
+            component = item.icalendar_component
+            found[str(component["UID"])] = ServerEvent(
+                uid=str(component["UID"]),
+                summary=str(component["SUMMARY"]),
+                start=component.start,
+                description=str(component["DESCRIPTION"]),
+                raw=item.data,
+            )
+        return found
+
+    def snapshot(self) -> object:
+        return self.server.items()
+
+    def _by_uid(self, uid: str) -> Any:
+        return next(o for o in self._objects() if str(o.icalendar_component["UID"]) == uid)
+
+    def user_edit(self, uid: str, summary: str) -> None:
+        item = self._by_uid(uid)
+        item.icalendar_component["SUMMARY"] = summary
+        item.save(increase_seqno=False)
+
+    def user_delete(self, uid: str) -> None:
+        self._by_uid(uid).delete()
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("FOLLOWUP_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("FOLLOWUP_CALDAV_PASSWORD", PASSWORD)
+    return tmp_path / "home"
+
+
+class TestCalDAVContract(SinkContract):
+    @pytest.fixture
+    def harness(self, radicale: Radicale, home: Path) -> CalDAVHarness:
+        return CalDAVHarness(radicale, f"Follow-ups {next(_names)}")
+
+
+def test_unchanged_sync_makes_one_request(radicale: Radicale, home: Path) -> None:
+    """With nothing changed on either side, the ctag answers and nothing else is asked."""
+    from interview_followup import service, sync_runner
+    from interview_followup.sinks import caldav
+
+    log_interviews()
+    harness = CalDAVHarness(radicale, f"Follow-ups {next(_names)}")
+    harness.sync()
+    ws = service.open_workspace()
+    calls: list[str] = []
+    original = DAVClient.request
+
+    def counting(self: DAVClient, url: str, method: str = "GET", *args: Any, **kwargs: Any) -> Any:
+        calls.append(method)
+        return original(self, url, method, *args, **kwargs)
+
+    DAVClient.request = counting  # type: ignore[method-assign]
+    try:
+        report = sync_runner.sync_caldav(
+            ws, url=radicale.url, username=USER, calendar=harness.calendar
+        )
+    finally:
+        DAVClient.request = original  # type: ignore[method-assign]
+        ws.close()
+    assert report.unchanged == len(plan_now())
+    assert calls == ["PROPFIND"], calls
+    assert caldav  # the sink module is what made that one request
+
+
+def test_wrong_password_is_one_clear_line(
+    radicale: Radicale, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log_interviews()
+    monkeypatch.setenv("FOLLOWUP_CALDAV_PASSWORD", "wrong")
+    result = run("sync", "caldav", "--url", radicale.url, "--username", USER)
+    assert result.code == 1
+    assert len(result.err.strip().splitlines()) == 1
+    assert "refused the credentials" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_unreachable_server_is_one_clear_line(home: Path) -> None:
+    from radicale_server import free_port
+
+    log_interviews()
+    result = run("sync", "caldav", "--url", f"http://127.0.0.1:{free_port()}/", "--username", USER)
+    assert result.code == 1
+    assert "cannot reach the CalDAV server" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_missing_url_and_password(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log_interviews()
+    result = run("sync", "caldav")
+    assert result.code == 2 and "url:" in result.err
+    monkeypatch.delenv("FOLLOWUP_CALDAV_PASSWORD")
+    result = run("sync", "caldav", "--url", "http://127.0.0.1:9/", "--username", "me")
+    assert result.code == 2 and "password:" in result.err
+
+
+def test_config_and_password_command(
+    radicale: Radicale, home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """URL, user and calendar from the config; the password from a command, never stored."""
+    log_interviews()
+    monkeypatch.delenv("FOLLOWUP_CALDAV_PASSWORD")
+    secret_file = tmp_path / "secret"
+    secret_file.write_text(PASSWORD + "\n")
+    ok("config", "set", "caldav.url", radicale.url)
+    ok("config", "set", "caldav.username", USER)
+    ok("config", "set", "caldav.calendar", "From config")
+    ok("config", "set", "caldav.password_command", f"cat {secret_file}")
+    report = ok("sync", "caldav", "--json").json()
+    assert report["created"] == len(plan_now())
+    for path in home.rglob("*"):
+        if path.is_file():
+            assert PASSWORD.encode() not in path.read_bytes(), path
+
+
+def test_mass_delete_guard(radicale: Radicale, home: Path) -> None:
+    harness = CalDAVHarness(radicale, f"Follow-ups {next(_names)}")
+    ids = [
+        ok(
+            "log", "--company", f"Co {n}", "--at", "2030-05-06 10:00", "--tz", "UTC", "--json"
+        ).json()["id"]
+        for n in range(4)
+    ]
+    harness.sync()
+    ok("status", str(ids[0]), "accepted")  # withdraws the other three: most events go
+    before = harness.snapshot()
+    result = run(
+        "sync", "caldav", "--url", radicale.url, "--username", USER, "--calendar", harness.calendar
+    )
+    assert result.code == 2 and "refusing to delete" in result.err
+    assert harness.snapshot() == before
+    report = harness.sync("--force")
+    assert report["deleted"] > 10
+
+
+@pytest.mark.parametrize(
+    ("mode", "after"), [("drop", 2), ("drop", 5), ("drop", 9), ("reset", 4), ("500", 6)]
+)
+def test_sync_dying_halfway_converges(
+    radicale: Radicale, home: Path, mode: str, after: int
+) -> None:
+    """The server vanishes mid-sync: the run fails clearly, the next one converges exactly."""
+    from fault_proxy import FaultProxy
+
+    log_interviews()
+    ok("log", "--company", "Third", "--at", "2030-04-01 09:00", "--tz", "UTC")
+    proxy = FaultProxy(radicale.port).start()
+    try:
+        harness = CalDAVHarness(radicale, f"Follow-ups {next(_names)}")
+        args = [
+            "sync",
+            "caldav",
+            "--url",
+            proxy.url,
+            "--username",
+            USER,
+            "--calendar",
+            harness.calendar,
+            "--json",
+        ]
+        assert run(*args).code == 0  # creates the calendar; then change everything
+        ok("status", "1", "withdrawn")
+        ok("promise", "2", "2030-03-20")
+        ok("log", "--company", "Fourth", "--at", "2030-04-02 09:00", "--tz", "UTC")
+        proxy.fail(mode, after)
+        failed = run(*args)
+        assert failed.code == 1
+        assert "Traceback" not in failed.err
+        assert "run the sync again" in failed.err
+        proxy.heal()
+        again = run(*args)
+        assert again.code == 0, again.err
+        assert_matches = harness.events()
+        assert len(assert_matches) == len(plan_now())  # nothing doubled, nothing missing
+        from sink_contract import assert_server_matches_plan
+
+        assert_server_matches_plan(harness)
+        assert run(*args).json()["updated"] == 0
+    finally:
+        proxy.stop()
