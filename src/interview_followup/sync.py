@@ -28,6 +28,7 @@ from interview_followup.store.sync_state import Record
 # Below this many deletions the guard stays quiet: one rejection legitimately
 # cancels most of a small calendar.
 MASS_DELETE_MINIMUM = 10
+BATCH_SIZE = 50  # Google's limit per batch request
 
 
 class Op(enum.StrEnum):
@@ -217,7 +218,17 @@ def apply(
     """Carry out ``actions`` in order, saving each record as soon as its write is done.
 
     A failure of one item is counted and the run goes on; an unreachable server stops it.
+    Creations go in batches when the sink can do that.
     """
+    create_batch = getattr(sink, "create_batch", None)
+    if create_batch is not None:
+        creates = [a for a in actions if a.op is Op.CREATE]
+        actions = [a for a in actions if a.op is not Op.CREATE]
+        for start in range(0, len(creates), BATCH_SIZE):
+            if not _apply_batch(
+                creates[start : start + BATCH_SIZE], sink, create_batch, save, report
+            ):
+                return
     for action in actions:
         report.actions.append(action.describe())
         try:
@@ -234,13 +245,53 @@ def apply(
             return
 
 
+def _generation(action: Action) -> int:
+    record = action.record
+    if record is None:
+        return 0
+    # Some servers (Google) keep deleted ids for ever: a re-created event needs a new one.
+    return record.generation + (action.op is Op.CREATE and record.state != "present")
+
+
+def _apply_batch(
+    creates: Sequence[Action],
+    sink: Sink,
+    create_batch: Callable[[Sequence[tuple[Event, str]]], list[RemoteItem | RemoteError]],
+    save: Callable[[Record], None],
+    report: Report,
+) -> bool:
+    """Create several events in one request; False when the server is unreachable."""
+    pairs = []
+    for action in creates:
+        assert action.event is not None
+        report.actions.append(action.describe())
+        pairs.append((action.event, sink.remote_id_for(action.event, _generation(action))))
+    try:
+        results = create_batch(pairs)
+    except Unavailable as error:
+        report.failed += len(creates)
+        report.errors.append(error.message)
+        return False
+    except RemoteError as error:
+        report.failed += len(creates)
+        report.errors.append(error.message)
+        return True
+    for action, result in zip(creates, results, strict=True):
+        assert action.event is not None
+        if isinstance(result, RemoteError):
+            report.failed += 1
+            report.errors.append(f"{action.uid}: {result.message}")
+        else:
+            save(_record(action.event, result, _generation(action)))
+            report.created += 1
+    return True
+
+
 def _apply_one(action: Action, sink: Sink, save: Callable[[Record], None], report: Report) -> None:
     event, record, live = action.event, action.record, action.remote
-    generation = record.generation if record else 0
+    generation = _generation(action)
     if action.op is Op.CREATE:
         assert event is not None
-        if record is not None and record.state != "present":
-            generation += 1  # some servers keep deleted ids for ever
         item = sink.create(event, sink.remote_id_for(event, generation))
         save(_record(event, item, generation))
         report.created += 1

@@ -45,6 +45,8 @@ def run(
         return report
 
     remote = sink.list_items()
+    # A sink whose full listing yields a marker (Google's sync token) offers it here.
+    marker = getattr(sink, "listing_marker", None) or marker
     actions, report.unchanged = plan(events, records, remote, force=force)
     check_mass_delete(actions, len(remote), force)
     if dry_run:
@@ -57,7 +59,7 @@ def run(
     apply(actions, sink, save, report)
     if report.ok:
         if any(a.op in _WRITES for a in actions):
-            marker = sink.unchanged_since(None)[1]  # our own writes moved it
+            marker = sink.unchanged_since(None)[1] or marker  # our own writes moved it
         sync_state.save_target(ws.conn, sync_state.Target(sink.target, sink.calendar, marker), now)
     return report
 
@@ -102,3 +104,46 @@ def sync_caldav(
             # The user deleted the whole calendar: what we recorded there is void.
             sync_state.forget_target(ws.conn, target)
     raise AssertionError("unreachable")
+
+
+def preview_first_sync(ws: Workspace) -> Report:
+    """A dry run against a calendar that does not exist yet: everything would be created."""
+    report = Report(dry_run=True)
+    actions, _ = plan(event_rows.load(ws.conn), {}, {})
+    count_planned(actions, report)
+    return report
+
+
+def sync_google(
+    ws: Workspace, *, calendar_id: str | None, force: bool = False, dry_run: bool = False
+) -> Report:
+    """Sync to Google Calendar: the given calendar, else our own one, created once."""
+    from interview_followup import config, google_auth
+    from interview_followup.errors import RemoteError
+    from interview_followup.sinks import google
+
+    root = google_auth.endpoint_root()
+    service = google.build_service(google_auth.credentials(), root)
+    batch_uri = (root or google_auth.GOOGLE_ROOT) + "batch/calendar/v3"
+    chosen = calendar_id or ws.settings.google_calendar_id
+
+    def new_calendar() -> str:
+        name = ws.settings.google_calendar_name
+        made = google.create_calendar(service, name, ws.settings.zone_name)
+        config.set_value("google.calendar_id", made)
+        return made
+
+    if not chosen:
+        if dry_run:
+            return preview_first_sync(ws)
+        chosen = new_calendar()
+    try:
+        return run(ws, google.GoogleSink(service, chosen, batch_uri), force=force, dry_run=dry_run)
+    except CalendarMissing:
+        if calendar_id or dry_run:
+            raise RemoteError(
+                f"there is no Google calendar {chosen} that this account can see"
+            ) from None
+        # The user deleted our calendar: start afresh in a new one.
+        sync_state.forget_target(ws.conn, f"google:{chosen}")
+        return run(ws, google.GoogleSink(service, new_calendar(), batch_uri), force=force)

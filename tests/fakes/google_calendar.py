@@ -485,7 +485,9 @@ class CalendarBackend:
 
     # ---- request entry points (used by the HTTP layer)
 
-    def handle_api(self, method: str, path: str, query: Query, body: bytes) -> Reply:
+    def handle_api(
+        self, method: str, path: str, query: Query, body: bytes, if_match: str | None = None
+    ) -> Reply:
         """Serve one API request (a direct one or one part of a batch)."""
         with self._lock:
             self._requests += 1
@@ -494,7 +496,7 @@ class CalendarBackend:
             if fault is not None and fault.status is not None:
                 return Reply(fault.status, fault.error().body())
             try:
-                reply = self._dispatch(method, path, query, body)
+                reply = self._dispatch(method, path, query, body, if_match)
             except ApiError as err:
                 reply = Reply(err.code, err.body())
             else:
@@ -596,7 +598,9 @@ class CalendarBackend:
         resource["etag"] = f'"{ms * 1000}"'
         resource["updated"] = _rfc3339_ms(ms)
 
-    def _dispatch(self, method: str, path: str, query: Query, body: bytes) -> Reply:
+    def _dispatch(
+        self, method: str, path: str, query: Query, body: bytes, if_match: str | None = None
+    ) -> Reply:
         if not path.startswith(API_PREFIX):
             raise _not_found()
         parts = [unquote(p) for p in path[len(API_PREFIX) :].split("/")]
@@ -618,7 +622,8 @@ class CalendarBackend:
                 stored = self._stored_event(self._calendar(cal_id), event_id)
                 return Reply(200, copy.deepcopy(stored.resource))
             case (("POST" | "PATCH" | "PUT" | "DELETE"), ["calendars", cal_id, "events", *rest]):
-                return self._write_event(method, self._calendar(cal_id), rest, query, body)
+                calendar = self._calendar(cal_id)
+                return self._write_event(method, calendar, rest, query, body, if_match)
         raise _not_found()
 
     # ---- calendars
@@ -692,7 +697,13 @@ class CalendarBackend:
         return stored
 
     def _write_event(
-        self, method: str, calendar: Calendar, rest: list[str], query: Query, body: bytes
+        self,
+        method: str,
+        calendar: Calendar,
+        rest: list[str],
+        query: Query,
+        body: bytes,
+        if_match: str | None = None,
     ) -> Reply:
         if method == "POST" and rest:
             raise _not_found()  # import/quickAdd/move/watch are not faked
@@ -702,6 +713,11 @@ class CalendarBackend:
         self._send_updates_seen.append(send_updates)
         if send_updates is not None and send_updates not in SEND_UPDATES_VALUES:
             raise _invalid("Invalid value for sendUpdates.")
+        if if_match and method != "POST":
+            # Conditional modification, as Google supports it: 412 when the ETag moved on.
+            current = self._stored_event(calendar, rest[0]).resource.get("etag")
+            if if_match != "*" and if_match != current:
+                raise ApiError(412, "conditionNotMet", "Precondition Failed")
         if method == "DELETE":
             self._delete_event(calendar, rest[0])
             return Reply(204)
@@ -1053,7 +1069,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif url.path == BATCH_PATH and method == "POST":
             self._serve_batch(body)
         else:
-            self._send_reply(backend.handle_api(method, url.path, query, body))
+            if_match = self.headers.get("If-Match")
+            self._send_reply(backend.handle_api(method, url.path, query, body, if_match))
 
     def _serve_batch(self, body: bytes) -> None:
         backend = self.server.backend
@@ -1074,7 +1091,9 @@ class _Handler(BaseHTTPRequestHandler):
         for inner in requests:
             url = urlsplit(inner.target)
             query = parse_qs(url.query, keep_blank_values=True)
-            reply = backend.handle_api(inner.method, url.path, query, inner.body)
+            reply = backend.handle_api(
+                inner.method, url.path, query, inner.body, inner.headers.get("if-match")
+            )
             parts.append((inner.content_id, reply))
         if any(reply.drop for _, reply in parts):
             self.close_connection = True  # all parts were applied; the answer is lost

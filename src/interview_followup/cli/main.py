@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -353,9 +354,12 @@ def config_list() -> None:
         click.echo(f"{name} = {config.show(settings, name)!s:<24}  # {key.help}")
 
 
-from interview_followup.cli.sync_commands import sync  # noqa: E402
+from interview_followup.cli.feed_commands import register_feed_commands  # noqa: E402
+from interview_followup.cli.sync_commands import google_group, sync  # noqa: E402
 
 cli.add_command(sync)
+cli.add_command(google_group)
+register_feed_commands(cli)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -375,6 +379,14 @@ def main(argv: list[str] | None = None) -> int:
         return error.exit_code
     except BrokenPipeError:
         return 1
+    except Exception as error:  # a bug: say so in one line; FOLLOWUP_DEBUG=1 shows the traceback
+        if os.environ.get("FOLLOWUP_DEBUG"):
+            raise
+        click.echo(
+            f"followup: internal error: {type(error).__name__}: {error} (set FOLLOWUP_DEBUG=1 for details)",
+            err=True,
+        )
+        return 70
     return 0
 
 

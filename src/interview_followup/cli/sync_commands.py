@@ -69,3 +69,67 @@ def caldav(
             ws, url=url, username=username, calendar=calendar, force=force, dry_run=dry_run
         )
     _finish(report, as_json)
+
+
+@sync.command()
+@click.option(
+    "--calendar-id", help="Sync into this calendar (default: a dedicated one, created once)."
+)
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option(
+    "--force", is_flag=True, help="Overwrite your edits in Google and bring back deleted events."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def google(calendar_id: str | None, dry_run: bool, force: bool, as_json: bool) -> None:
+    """Sync to Google Calendar through its API (sign in first: followup google login)."""
+    from interview_followup import sync_runner
+
+    with workspace() as ws:
+        report = sync_runner.sync_google(ws, calendar_id=calendar_id, force=force, dry_run=dry_run)
+    _finish(report, as_json)
+
+
+@click.group(name="google")
+def google_group() -> None:
+    """Sign in to Google Calendar."""
+
+
+@google_group.command()
+@click.option(
+    "--client-secrets",
+    type=click.Path(dir_okay=False),
+    help="OAuth client file (Desktop app) from the Google Cloud console.",
+)
+@click.option(
+    "--service-account",
+    type=click.Path(dir_okay=False),
+    help="Service account key file, for a calendar shared with it.",
+)
+@click.option(
+    "--no-browser", is_flag=True, help="Print the sign-in address instead of opening a browser."
+)
+def login(client_secrets: str | None, service_account: str | None, no_browser: bool) -> None:
+    """Sign in once; the token is kept in the data folder (mode 0600) and refreshed silently."""
+    from interview_followup import google_auth
+    from interview_followup.errors import InputError
+
+    if bool(client_secrets) == bool(service_account):
+        raise InputError(
+            "client-secrets", "give exactly one of --client-secrets FILE or --service-account FILE"
+        )
+    if service_account:
+        saved = google_auth.use_service_account(service_account)
+    else:
+        assert client_secrets is not None
+        saved = google_auth.login(client_secrets, open_browser=not no_browser)
+    click.echo(f"Signed in; credentials saved to {saved}")
+
+
+@google_group.command()
+def logout() -> None:
+    """Forget the saved Google credentials."""
+    from interview_followup import google_auth
+
+    google_auth.token_path().unlink(missing_ok=True)
+    google_auth.service_account_path().unlink(missing_ok=True)
+    click.echo("Signed out of Google.")

@@ -1,0 +1,283 @@
+"""Google Calendar through the Calendar API v3 (google-api-python-client).
+
+Event ids are chosen by us from the UID (Google allows a-v and 0-9), so a run that
+dies after an insert finds its event again (409) instead of making a twin. Every
+write says sendUpdates=none, carries no attendees, and is conditional on the ETag.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from interview_followup.errors import RemoteError
+from interview_followup.model import Event
+from interview_followup.sinks.base import (
+    CalendarMissing,
+    ItemFailed,
+    ItemMissing,
+    PreconditionFailed,
+    RemoteItem,
+    Unavailable,
+)
+
+UID_KEY = "followupUid"
+BATCH_LIMIT = 50
+MAX_ATTEMPTS = 6
+_RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
+_RETRY_STATUSES = {429, 500, 502, 503, 504}
+_RELOGIN = "run: followup google login --client-secrets FILE"
+
+
+def _when(value: Any, tz: str, all_day: bool) -> dict[str, str]:
+    if all_day:
+        return {"date": value.isoformat()}
+    return {"dateTime": value.isoformat(), "timeZone": tz}
+
+
+def event_body(event: Event) -> dict[str, Any]:
+    """The API resource for one of our events. Never any attendee or organizer."""
+    overrides = (
+        [] if event.alarm_minutes is None else [{"method": "popup", "minutes": event.alarm_minutes}]
+    )
+    return {
+        "summary": event.summary,
+        "description": event.description,
+        "start": _when(event.start, event.tz, event.all_day),
+        "end": _when(event.end, event.tz, event.all_day),
+        "status": "confirmed",
+        "transparency": "transparent" if event.all_day else "opaque",
+        "reminders": {"useDefault": False, "overrides": overrides},
+        "extendedProperties": {
+            "private": {
+                UID_KEY: event.uid,
+                "followupKind": event.kind.value,
+                "followupInterview": str(event.interview_id),
+            }
+        },
+    }
+
+
+def _error_reason(error: Any) -> str:
+    try:
+        details = json.loads(error.content.decode("utf-8"))["error"]
+        return str(details.get("errors", [{}])[0].get("reason") or details.get("status") or "")
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError):
+        return ""
+
+
+def _retry_pause() -> float:
+    """The first back-off step in seconds (FOLLOWUP_GOOGLE_RETRY_SECONDS, default 1)."""
+    try:
+        return max(0.0, float(os.environ.get("FOLLOWUP_GOOGLE_RETRY_SECONDS", "1")))
+    except ValueError:
+        return 1.0
+
+
+class GoogleSink:
+    def __init__(
+        self,
+        service: Any,
+        calendar_id: str,
+        batch_uri: str,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.service = service
+        self.calendar_id = calendar_id
+        self.batch_uri = batch_uri
+        self.sleep = sleep
+        self.listing_marker: str | None = None
+
+    @property
+    def target(self) -> str:
+        return f"google:{self.calendar_id}"
+
+    @property
+    def calendar(self) -> str:
+        return self.calendar_id
+
+    # --- requests, with bounded exponential back-off and jitter ---
+
+    def execute(self, request: Any, what: str) -> Any:
+        from googleapiclient.errors import HttpError
+        from httplib2 import HttpLib2Error
+
+        pause = _retry_pause()
+        for attempt in range(MAX_ATTEMPTS):
+            last = attempt == MAX_ATTEMPTS - 1
+            try:
+                return request.execute()
+            except HttpError as error:
+                status, reason = error.resp.status, _error_reason(error)
+                retryable = status in _RETRY_STATUSES or (status == 403 and reason in _RATE_REASONS)
+                if not retryable or last:
+                    raise self._translate(status, reason, what) from None
+            except (HttpLib2Error, OSError) as error:
+                if last:
+                    raise Unavailable(
+                        f"cannot reach Google Calendar while {what} ({type(error).__name__}); check your"
+                        " connection and run the sync again"
+                    ) from None
+            self.sleep(min(32.0, pause * 2**attempt) * random.uniform(0.5, 1.5))
+        raise AssertionError("unreachable")
+
+    def _translate(self, status: int, reason: str, what: str) -> RemoteError:
+        if status == 401:
+            return RemoteError(f"Google refused the sign-in while {what} (HTTP 401); {_RELOGIN}")
+        if status == 412:
+            return PreconditionFailed(f"changed in Google meanwhile while {what} (HTTP 412)")
+        if status in (404, 410):
+            return ItemMissing(f"not in Google any more while {what} (HTTP {status})")
+        if status == 409:
+            return PreconditionFailed(f"the event id already exists while {what} (HTTP 409)")
+        if status in _RETRY_STATUSES or reason in _RATE_REASONS:
+            return ItemFailed(
+                f"Google kept refusing while {what} (HTTP {status} {reason}) after {MAX_ATTEMPTS} tries;"
+                " wait a few minutes and run the sync again"
+            )
+        if status == 403:
+            return RemoteError(
+                f"Google denied access while {what} ({reason or 'forbidden'}); check that the signed-in"
+                " account (or service account) may edit this calendar"
+            )
+        return ItemFailed(f"Google answered HTTP {status} {reason} while {what}")
+
+    def _events(self) -> Any:
+        return self.service.events()
+
+    # --- the Sink protocol ---
+
+    def _pages(self, what: str, **query: Any) -> tuple[list[dict[str, Any]], str | None]:
+        items: list[dict[str, Any]] = []
+        token: str | None = None
+        while True:
+            page = self.execute(
+                self._events().list(
+                    calendarId=self.calendar_id, maxResults=2500, pageToken=token, **query
+                ),
+                what,
+            )
+            items.extend(page.get("items", []))
+            token = page.get("nextPageToken")
+            if not token:
+                return items, page.get("nextSyncToken")
+
+    def unchanged_since(self, marker: str | None) -> tuple[bool, str | None]:
+        if marker is None:
+            return False, None
+        try:
+            changes, new_marker = self._pages("checking for changes", syncToken=marker)
+        except ItemMissing:  # 410: the token expired; a full listing follows
+            return False, None
+        return not changes, new_marker
+
+    def list_items(self) -> dict[str, RemoteItem]:
+        try:
+            items, self.listing_marker = self._pages("listing the calendar", showDeleted=False)
+        except ItemMissing:
+            raise CalendarMissing(
+                f"the Google calendar {self.calendar_id} does not exist any more"
+            ) from None
+        found: dict[str, RemoteItem] = {}
+        for item in items:
+            uid = item.get("extendedProperties", {}).get("private", {}).get(UID_KEY)
+            if uid and item.get("status") != "cancelled":
+                found[uid] = RemoteItem(item["id"], item.get("etag"))
+        return found
+
+    def remote_id_for(self, event: Event, generation: int) -> str:
+        # Google keeps deleted ids for ever, so a re-created step needs a new one.
+        return event.uid_stem if generation == 0 else f"{event.uid_stem}{generation}"
+
+    def _insert_request(self, event: Event, remote_id: str) -> Any:
+        body = {"id": remote_id, **event_body(event)}
+        return self._events().insert(calendarId=self.calendar_id, body=body, sendUpdates="none")
+
+    def create(self, event: Event, remote_id: str) -> RemoteItem:
+        what = f"creating '{event.summary}'"
+        for generation in range(1, 20):
+            try:
+                made = self.execute(self._insert_request(event, remote_id), what)
+                return RemoteItem(made["id"], made.get("etag"))
+            except PreconditionFailed:
+                existing = self.execute(
+                    self._events().get(calendarId=self.calendar_id, eventId=remote_id), what
+                )
+                if existing.get("status") != "cancelled":
+                    # Ours from a run that died before recording it: bring it up to date.
+                    return self.update(event, RemoteItem(existing["id"], existing.get("etag")))
+                remote_id = f"{event.uid_stem}{generation}"
+        raise ItemFailed(f"no free event id left while {what}")
+
+    def create_batch(self, pairs: Sequence[tuple[Event, str]]) -> list[RemoteItem | RemoteError]:
+        """Create up to 50 events in one request; parts that fail are retried one by one."""
+        from googleapiclient.http import BatchHttpRequest
+
+        results: dict[str, Any] = {}
+
+        def collect(request_id: str, response: Any, exception: Any) -> None:
+            results[request_id] = exception if exception is not None else response
+
+        batch = BatchHttpRequest(callback=collect, batch_uri=self.batch_uri)
+        for number, (event, remote_id) in enumerate(pairs):
+            batch.add(self._insert_request(event, remote_id), request_id=str(number))
+        self.execute(batch, f"creating {len(pairs)} events")
+        outcome: list[RemoteItem | RemoteError] = []
+        for number, (event, remote_id) in enumerate(pairs):
+            made = results.get(str(number))
+            if isinstance(made, dict) and "id" in made:
+                outcome.append(RemoteItem(made["id"], made.get("etag")))
+                continue
+            try:  # 409, rate limits and the like: the single path knows what to do
+                outcome.append(self.create(event, remote_id))
+            except RemoteError as error:
+                outcome.append(error)
+        return outcome
+
+    def update(self, event: Event, item: RemoteItem) -> RemoteItem:
+        request = self._events().patch(
+            calendarId=self.calendar_id,
+            eventId=item.remote_id,
+            body=event_body(event),
+            sendUpdates="none",
+        )
+        if item.etag:
+            request.headers["If-Match"] = item.etag
+        made = self.execute(request, f"updating '{event.summary}'")
+        return RemoteItem(made["id"], made.get("etag"))
+
+    def delete(self, item: RemoteItem) -> None:
+        request = self._events().delete(
+            calendarId=self.calendar_id, eventId=item.remote_id, sendUpdates="none"
+        )
+        if item.etag:
+            request.headers["If-Match"] = item.etag
+        self.execute(request, f"deleting {item.remote_id}")
+
+
+def build_service(credentials: Any, root: str | None) -> Any:
+    """The API client from the bundled discovery document: no network call to build it."""
+    from googleapiclient.discovery import build
+
+    options = {"api_endpoint": root + "calendar/v3/"} if root else None
+    return build(
+        "calendar",
+        "v3",
+        credentials=credentials,
+        static_discovery=True,
+        cache_discovery=False,
+        client_options=options,
+    )
+
+
+def create_calendar(sink_service: Any, name: str, tz: str) -> str:
+    probe = GoogleSink(sink_service, "primary", "")
+    made = probe.execute(
+        sink_service.calendars().insert(body={"summary": name, "timeZone": tz}),
+        f"creating the calendar '{name}'",
+    )
+    return str(made["id"])

@@ -1,0 +1,310 @@
+"""Google Calendar sync against the local fake of the API, over real HTTP."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_helpers import ok, run
+from fakes.google_calendar import FakeGoogleCalendar
+from sink_contract import (
+    ServerEvent,
+    SinkContract,
+    assert_server_matches_plan,
+    log_interviews,
+    plan_now,
+)
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeGoogleCalendar]:
+    with FakeGoogleCalendar() as server:
+        yield server
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeGoogleCalendar) -> Path:
+    monkeypatch.setenv("FOLLOWUP_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("FOLLOWUP_GOOGLE_API_ENDPOINT", fake.base_url)
+    monkeypatch.setenv("FOLLOWUP_GOOGLE_RETRY_SECONDS", "0.01")
+    fake.clear_faults()
+    return tmp_path / "home"
+
+
+def _start(value: dict[str, str]) -> datetime | date:
+    if "date" in value:
+        return date.fromisoformat(value["date"])
+    return datetime.fromisoformat(value["dateTime"])
+
+
+class GoogleHarness:
+    name = "google"
+
+    def __init__(self, fake: FakeGoogleCalendar) -> None:
+        self.fake = fake
+
+    @property
+    def calendar_id(self) -> str:
+        return ok("config", "get", "google.calendar_id").out.strip()
+
+    def sync(self, *flags: str, expect_ok: bool = True) -> dict[str, Any]:
+        result = run("sync", "google", "--json", *flags)
+        if expect_ok:
+            assert result.code == 0, result.err
+        return (
+            dict(json.loads(result.out)) if result.out else {"code": result.code, "err": result.err}
+        )
+
+    def _items(self, include_deleted: bool = False) -> list[dict[str, Any]]:
+        if not self.calendar_id:
+            return []
+        return self.fake.events(self.calendar_id, include_deleted=include_deleted)
+
+    def events(self) -> dict[str, ServerEvent]:
+        found = {}
+        for item in self._items():
+            uid = item["extendedProperties"]["private"]["followupUid"]
+            # Google itself names the calendar as organizer and creator; we never send either.
+            sent = {k: v for k, v in item.items() if k not in ("organizer", "creator")}
+            found[uid] = ServerEvent(
+                uid,
+                item["summary"],
+                _start(item["start"]),
+                item.get("description", ""),
+                json.dumps(sent),
+            )
+        return found
+
+    def snapshot(self) -> object:
+        return [(i["id"], i["etag"], i["status"]) for i in self._items(include_deleted=True)]
+
+    def _service(self) -> Any:
+        from google.oauth2.credentials import Credentials
+        from googleapiclient.discovery import build
+
+        return build(
+            "calendar", "v3", credentials=Credentials(token="x"), static_discovery=True,
+            client_options={"api_endpoint": self.fake.api_endpoint},
+        )  # fmt: skip
+
+    def _id(self, uid: str) -> str:
+        return next(
+            i["id"]
+            for i in self._items()
+            if i["extendedProperties"]["private"]["followupUid"] == uid
+        )
+
+    def user_edit(self, uid: str, summary: str) -> None:
+        self._service().events().patch(
+            calendarId=self.calendar_id, eventId=self._id(uid), body={"summary": summary}
+        ).execute()
+
+    def user_delete(self, uid: str) -> None:
+        self._service().events().delete(
+            calendarId=self.calendar_id, eventId=self._id(uid)
+        ).execute()
+
+
+class TestGoogleContract(SinkContract):
+    @pytest.fixture
+    def harness(self, fake: FakeGoogleCalendar, home: Path) -> GoogleHarness:
+        return GoogleHarness(fake)
+
+
+@pytest.fixture
+def harness(fake: FakeGoogleCalendar, home: Path) -> GoogleHarness:
+    return GoogleHarness(fake)
+
+
+def test_events_are_what_google_expects(harness: GoogleHarness, fake: FakeGoogleCalendar) -> None:
+    first, _ = log_interviews()
+    ok("done", str(first), "thank-you", "--who", "Jane Doe")
+    seen_before = len(fake.send_updates_seen)
+    harness.sync()
+    items = harness._items()
+    assert items and all(
+        len(i["id"]) >= 5 and set(i["id"]) <= set("0123456789abcdefghijklmnopqrstuv") for i in items
+    )
+    assert set(fake.send_updates_seen[seen_before:]) == {"none"}
+    assert fake.attendee_writes == 0
+    for item in items:
+        private = item["extendedProperties"]["private"]
+        assert {"followupUid", "followupKind", "followupInterview"} <= set(private)
+        reminders = item["reminders"]
+        assert reminders["useDefault"] is False
+        timed = "dateTime" in item["start"]
+        done = item["summary"].startswith("✓")
+        if timed:
+            assert item["start"]["timeZone"] in ("America/New_York", "Europe/Berlin")
+        expected = [{"method": "popup", "minutes": 15}] if timed and not done else []
+        assert reminders.get("overrides", []) == expected, item["summary"]
+    assert any(i["summary"].startswith("✓") for i in items)
+
+
+def test_dedicated_calendar_is_created_once_and_remembered(
+    harness: GoogleHarness, fake: FakeGoogleCalendar
+) -> None:
+    log_interviews()
+    assert harness.sync("--dry-run")["created"] == len(plan_now())
+    assert harness.calendar_id == ""  # a dry run creates nothing, not even the calendar
+    harness.sync()
+    calendar_id = harness.calendar_id
+    assert calendar_id.endswith("@group.calendar.google.com")
+    harness.sync()
+    assert harness.calendar_id == calendar_id
+
+
+def test_unchanged_sync_is_one_request_and_no_write(
+    harness: GoogleHarness, fake: FakeGoogleCalendar
+) -> None:
+    log_interviews()
+    harness.sync()
+    harness.sync()  # the first listing after our own writes refreshes the sync token
+    before = fake.stats()
+    report = harness.sync()
+    after = fake.stats()
+    assert report["unchanged"] == len(plan_now())
+    assert after["writes"] == before["writes"]
+    assert after["requests"] - before["requests"] == 1
+
+
+def test_expired_sync_token_falls_back_to_a_full_listing(
+    harness: GoogleHarness, fake: FakeGoogleCalendar
+) -> None:
+    log_interviews()
+    harness.sync()
+    harness.sync()
+    fake.expire_sync_tokens()
+    before = fake.stats()
+    report = harness.sync()
+    assert report["unchanged"] == len(plan_now()) and report["failed"] == 0
+    assert fake.stats()["writes"] == before["writes"]
+
+
+def test_first_sync_uses_batches(harness: GoogleHarness, fake: FakeGoogleCalendar) -> None:
+    for n in range(12):  # 60 events: two batches
+        ok("log", "--company", f"Company {n}", "--at", "2030-06-03 10:00", "--tz", "UTC")
+    before = fake.stats()
+    report = harness.sync()
+    after = fake.stats()
+    assert report["created"] == len(plan_now()) == 60
+    assert after["batches"] - before["batches"] == 2
+    assert_server_matches_plan(harness)
+
+
+def test_reopened_step_gets_a_fresh_id(harness: GoogleHarness) -> None:
+    first, _ = log_interviews()
+    harness.sync()
+    ids_before = {i["id"] for i in harness._items()}
+    ok("status", str(first), "withdrawn")
+    harness.sync()
+    ok("status", str(first), "waiting")
+    report = harness.sync()
+    assert report["created"] > 0 and report["failed"] == 0
+    assert {i["id"] for i in harness._items()} - ids_before  # deleted ids are never reused
+    assert_server_matches_plan(harness)
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "count"),
+    [
+        (429, None, 3),
+        (500, None, 2),
+        (503, None, 4),
+        (403, "rateLimitExceeded", 3),
+        (403, "userRateLimitExceeded", 2),
+    ],
+)
+def test_rate_limit_storms_are_ridden_out(
+    harness: GoogleHarness, fake: FakeGoogleCalendar, status: int, reason: str | None, count: int
+) -> None:
+    log_interviews()
+    harness.sync()
+    ok("status", "1", "heard")
+    fake.inject_fault(status=status, reason=reason, count=count)
+    report = harness.sync()
+    assert report["failed"] == 0 and report["deleted"] > 0
+    assert_server_matches_plan(harness)
+
+
+def test_endless_rate_limit_ends_with_a_clear_error_then_converges(
+    harness: GoogleHarness, fake: FakeGoogleCalendar
+) -> None:
+    log_interviews()
+    harness.sync()
+    ok("status", "1", "heard")
+    fake.inject_fault(status=429, count=50, methods=["DELETE"])
+    result = run("sync", "google")
+    assert result.code == 1
+    assert "run the sync again" in result.err and "Traceback" not in result.err
+    fake.clear_faults()
+    assert harness.sync()["failed"] == 0
+    assert_server_matches_plan(harness)
+
+
+def test_quota_exceeded_is_not_retried(harness: GoogleHarness, fake: FakeGoogleCalendar) -> None:
+    log_interviews()
+    harness.sync()
+    ok("status", "1", "heard")
+    fake.inject_fault(status=403, reason="quotaExceeded", count=1, methods=["DELETE"])
+    before = fake.stats()["requests"]
+    result = run("sync", "google")
+    assert result.code == 1 and "quotaExceeded" in result.err
+    assert fake.stats()["requests"] - before < 20
+
+
+@pytest.mark.parametrize("after", [0, 1, 3, 6])
+def test_crash_between_write_and_record_converges(
+    harness: GoogleHarness, fake: FakeGoogleCalendar, after: int
+) -> None:
+    """The server applies a write but the answer is lost: the next run finds it, no twin."""
+    log_interviews()
+    ok("log", "--company", "Third", "--at", "2030-04-01 09:00", "--tz", "UTC")
+    harness.sync("--dry-run")
+    ok("config", "set", "google.calendar_id", fake_calendar(fake))
+    fake.inject_fault(
+        drop_connection=True, after=after, count=1, methods=["POST", "PATCH", "DELETE"]
+    )
+    first = run("sync", "google", "--json")
+    fake.clear_faults()
+    second = harness.sync()
+    assert second["failed"] == 0, (first.err, second)
+    assert len(harness._items()) == len(plan_now())
+    assert_server_matches_plan(harness)
+    assert harness.sync()["updated"] == 0
+
+
+def fake_calendar(fake: FakeGoogleCalendar) -> str:
+    from google.oauth2.credentials import Credentials
+    from googleapiclient.discovery import build
+
+    service = build(
+        "calendar",
+        "v3",
+        credentials=Credentials(token="x"),
+        static_discovery=True,
+        client_options={"api_endpoint": fake.api_endpoint},
+    )
+    return str(service.calendars().insert(body={"summary": "Crash test"}).execute()["id"])
+
+
+def test_deleted_calendar_is_recreated(harness: GoogleHarness, fake: FakeGoogleCalendar) -> None:
+    log_interviews()
+    harness.sync()
+    old = harness.calendar_id
+    harness._service().calendars().delete(calendarId=old).execute()
+    report = harness.sync()
+    assert report["created"] == len(plan_now())
+    assert harness.calendar_id != old
+    assert_server_matches_plan(harness)
+
+
+def test_unknown_calendar_id_is_one_clear_line(harness: GoogleHarness) -> None:
+    log_interviews()
+    result = run("sync", "google", "--calendar-id", "nope@group.calendar.google.com")
+    assert result.code == 1 and len(result.err.strip().splitlines()) == 1
+    assert "no Google calendar" in result.err
