@@ -113,13 +113,19 @@ def _header(info: CalendarInfo) -> str:
 
 def render_calendar(events: Iterable[Event], info: CalendarInfo) -> bytes:
     """A complete VCALENDAR: header, the VTIMEZONEs in use, then every event."""
-    ordered = sorted(events, key=lambda e: e.uid)
+    return assemble([(e, render_vevent(e)) for e in events], info)
+
+
+def assemble(rendered: Sequence[tuple[Event, str]], info: CalendarInfo) -> bytes:
+    """A VCALENDAR from events whose VEVENT text is already rendered (or cached)."""
+    ordered = sorted(rendered, key=lambda pair: pair[0].uid)
+    events = [event for event, _ in ordered]
     parts = [_header(info)]
-    tzids = tuple(sorted({e.tz for e in ordered if not e.all_day}))
+    tzids = tuple(sorted({e.tz for e in events if not e.all_day}))
     if tzids:
-        first, last = _year_span(ordered)
+        first, last = _year_span(events)
         parts.append(_zones_text(tzids, first, last))
-    parts.extend(render_vevent(e) for e in ordered)
+    parts.extend(text for _, text in ordered)
     parts.append("END:VCALENDAR" + CRLF)
     return "".join(parts).encode("utf-8")
 

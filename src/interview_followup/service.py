@@ -273,11 +273,28 @@ def agenda(ws: Workspace, now: datetime | None = None, days_ahead: int = 7) -> A
     return Agenda(overdue, upcoming)
 
 
-def export(ws: Workspace) -> bytes:
+def rendered_events(ws: Workspace) -> list[tuple[Event, str]]:
+    """Every event with its VEVENT text; only events changed since the last render are
+    rendered, and their texts kept for next time."""
     from . import ical  # icalendar is heavy: only the commands that write iCalendar load it
 
+    rows = event_rows.load_rendered(ws.conn)
+    fresh = [(event, ical.render_vevent(event)) for event, text in rows if text is None]
+    if fresh:
+        try:
+            with db.write(ws.conn):
+                event_rows.save_rendered(ws.conn, fresh)
+        except sqlite3.OperationalError:
+            pass  # a read-only database: the texts are only a cache
+    cached = [(event, text) for event, text in rows if text is not None]
+    return cached + fresh
+
+
+def export(ws: Workspace) -> bytes:
+    from . import ical
+
     info = ical.CalendarInfo(timezone=ws.settings.timezone)
-    return ical.render_calendar(event_rows.load(ws.conn), info)
+    return ical.assemble(rendered_events(ws), info)
 
 
 def company_names(ws: Workspace, ids: Sequence[int]) -> dict[int, str]:

@@ -115,7 +115,7 @@ def _m001_initial(conn: sqlite3.Connection) -> None:
         CREATE TRIGGER events_insert_version AFTER INSERT ON events BEGIN
             UPDATE meta SET value = value + 1 WHERE key = 'version';
         END;
-        CREATE TRIGGER events_update_version AFTER UPDATE ON events BEGIN
+        CREATE TRIGGER events_update_version AFTER UPDATE OF hash, sequence, status ON events BEGIN
             UPDATE meta SET value = value + 1 WHERE key = 'version';
         END;
         CREATE TRIGGER events_delete_version AFTER DELETE ON events BEGIN
@@ -127,8 +127,13 @@ def _m001_initial(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO meta VALUES ('install_id', ?)", (secrets.token_hex(16),))
 
 
+def _m002_rendered_events(conn: sqlite3.Connection) -> None:
+    # Each event's VEVENT text, rendered once per change: exports and feeds concatenate.
+    conn.execute("ALTER TABLE events ADD COLUMN ics TEXT")
+
+
 # Forward-only, in order; the schema version is their count (PRAGMA user_version).
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_initial]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_initial, _m002_rendered_events]
 
 
 def _create_private(path: Path) -> None:

@@ -111,7 +111,7 @@ def reconcile(
             conn.execute(
                 "UPDATE events SET summary = ?, description = ?, start = ?, end = ?, all_day = ?, tz = ?,"
                 " status = ?, categories = ?, alarm_minutes = ?, hash = ?, sequence = sequence + 1,"
-                " changed_at = ? WHERE uid = ?",
+                " changed_at = ?, ics = NULL WHERE uid = ?",
                 (*values, stamp, uid),
             )
     for uid, row in existing.items():
@@ -137,7 +137,7 @@ def _cancel_orphan(conn: sqlite3.Connection, uid: str, stamp: str) -> None:
     }
     conn.execute(
         "UPDATE events SET status = 'cancelled', alarm_minutes = NULL, hash = ?, sequence = sequence + 1,"
-        " changed_at = ? WHERE uid = ?",
+        " changed_at = ?, ics = NULL WHERE uid = ?",
         (content_hash(content), stamp, uid),
     )
 
@@ -180,3 +180,16 @@ def load(conn: sqlite3.Connection, interview_ids: Iterable[int] | None = None) -
         marks = ",".join("?" * len(ids))
         rows = conn.execute(f"SELECT * FROM events WHERE interview_id IN ({marks})", ids).fetchall()
     return [_row_to_event(row) for row in rows]
+
+
+def load_rendered(conn: sqlite3.Connection) -> list[tuple[Event, str | None]]:
+    """Every event with its cached VEVENT text (None when not rendered since it changed)."""
+    return [(_row_to_event(row), row["ics"]) for row in conn.execute("SELECT * FROM events")]
+
+
+def save_rendered(conn: sqlite3.Connection, rendered: Iterable[tuple[Event, str]]) -> None:
+    """Keep rendered texts, unless the event changed meanwhile (another process)."""
+    conn.executemany(
+        "UPDATE events SET ics = ? WHERE uid = ? AND hash = ? AND sequence = ?",
+        [(text, event.uid, event.hash, event.sequence) for event, text in rendered],
+    )
