@@ -10,7 +10,6 @@ import dataclasses
 import json
 import os
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
@@ -19,7 +18,6 @@ from typing import Any
 
 from . import paths
 from .errors import InputError
-from .timezones import machine_zone, zone
 
 
 @dataclass(frozen=True)
@@ -46,6 +44,8 @@ class Settings:
     @property
     def zone_name(self) -> str:
         """The default zone for new interviews: the config, else the machine's."""
+        from .timezones import machine_zone
+
         return self.timezone or machine_zone()
 
 
@@ -95,6 +95,8 @@ def _text(key: str, text: str) -> str:
 
 
 def _zone_name(key: str, text: str) -> str:
+    from .timezones import zone
+
     text = str(text).strip()
     if text:
         zone(text, key)
@@ -197,6 +199,8 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def read_raw(path: Path | None = None) -> dict[str, Any]:
     """The config file as a flat {dotted key: value} map; {} when it does not exist."""
+    import tomllib
+
     path = path or paths.config_path()
     try:
         with path.open("rb") as handle:

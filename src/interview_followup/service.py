@@ -8,11 +8,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from . import config, fields, paths, policy
+from . import config, paths
 from .days import BusinessDays
 from .errors import InputError, NotFoundError
 from .model import OPEN_STATUSES, Change, ChangeType, Event, EventStatus, Interview, Status
-from .parsing import parse_day, parse_kind, parse_status
 from .store import db
 from .store import events as event_rows
 from .store import interviews as interview_rows
@@ -53,6 +52,8 @@ def open_workspace(*, create: bool = True) -> Workspace:
 def _refresh(ws: Workspace, interview_id: int, now: datetime) -> int:
     interview = interview_rows.get(ws.conn, interview_id)
     history = interview_rows.history(ws.conn, interview_id)
+    from . import policy  # the rules load only for commands that change a plan
+
     steps = policy.schedule(interview, history, ws.settings, ws.days)
     return event_rows.reconcile(
         ws.conn, interview_id, steps, interview.tz, ws.settings.alarm_minutes, now
@@ -135,6 +136,8 @@ def _insert(ws: Workspace, interview: Interview, now: datetime) -> int:
 
 def log_interview(ws: Workspace, raw: Mapping[str, Any], now: datetime | None = None) -> int:
     now = now or utc_now()
+    from . import fields
+
     interview = fields.build(raw, ws.settings)
     with db.write(ws.conn):
         return _insert(ws, interview, now)
@@ -164,6 +167,8 @@ def edit_interview(
     now = now or utc_now()
     with db.write(ws.conn):
         before = interview_rows.get(ws.conn, interview_id)
+        from . import fields
+
         after = fields.build(raw, ws.settings, base=before)
         _update(ws, before, after, now)
 
@@ -176,6 +181,8 @@ def set_status(
 ) -> list[int]:
     """Change the status; returns the ids of other interviews withdrawn by an acceptance."""
     now = now or utc_now()
+    from .parsing import parse_status
+
     status = parse_status(status_text)
     withdrawn: list[int] = []
     with db.write(ws.conn):
@@ -196,6 +203,9 @@ def promise(ws: Workspace, interview_id: int, day_text: str, now: datetime | Non
     with db.write(ws.conn):
         interview = interview_rows.get(ws.conn, interview_id)
         today = now.astimezone(zone(interview.tz)).date()
+        from . import fields
+        from .parsing import parse_day
+
         day = parse_day(day_text, today, "date")
         fields.check_decision(interview, day)
         interview_rows.update(ws.conn, replace(interview, decision_by=day), now)
@@ -215,6 +225,8 @@ def mark_done(
 ) -> int:
     """Mark the steps of one kind (or the one for ``who``) done; returns how many."""
     now = now or utc_now()
+    from .parsing import parse_kind
+
     kind = parse_kind(kind_text)
     with db.write(ws.conn):
         interview_rows.get(ws.conn, interview_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -124,6 +123,8 @@ def _m001_initial(conn: sqlite3.Connection) -> None:
         """,
     )
     conn.execute("INSERT INTO meta VALUES ('version', '0')")
+    import secrets
+
     conn.execute("INSERT INTO meta VALUES ('install_id', ?)", (secrets.token_hex(16),))
 
 
