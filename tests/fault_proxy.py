@@ -6,11 +6,15 @@ Modes, starting after ``after`` forwarded requests:
   every later request is refused too.
 - "reset": close every later connection without forwarding anything.
 - "500": answer every later request with 500 without forwarding it.
+- "kill": forward the request, then SIGKILL the process ``victim`` before it can
+  read the answer: the client dies with the server's write applied.
 """
 
 from __future__ import annotations
 
 import http.client
+import os
+import signal
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -23,6 +27,7 @@ class FaultProxy:
         self.methods: list[str] = []
         self.mode: str | None = None
         self.after = 0
+        self.victim: int | None = None
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -36,7 +41,7 @@ class FaultProxy:
                 with proxy.lock:
                     failing = proxy.mode is not None and proxy.forwarded >= proxy.after
                     forward = not failing or (
-                        proxy.mode == "drop" and proxy.forwarded == proxy.after
+                        proxy.mode in ("drop", "kill") and proxy.forwarded == proxy.after
                     )
                     if forward:
                         proxy.forwarded += 1
@@ -50,6 +55,8 @@ class FaultProxy:
                     status, headers, payload = proxy._forward(
                         self.command, self.path, dict(self.headers), body
                     )
+                    if failing and proxy.mode == "kill" and proxy.victim:
+                        os.kill(proxy.victim, signal.SIGKILL)
                     if not failing:
                         self.send_response(status)
                         for name, value in headers:
@@ -66,9 +73,9 @@ class FaultProxy:
                 self.close_connection = True
                 self.connection.close()
 
-            do_GET = do_PUT = do_DELETE = do_PROPFIND = do_REPORT = do_MKCALENDAR = do_POST = (
-                do_HEAD
-            ) = do_OPTIONS = _handle  # noqa: E501
+            do_GET = do_PUT = do_PATCH = do_DELETE = do_PROPFIND = do_REPORT = do_MKCALENDAR = (
+                do_POST
+            ) = do_HEAD = do_OPTIONS = _handle  # noqa: E501
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

@@ -54,7 +54,7 @@ class GoogleHarness:
     def sync(self, *flags: str, expect_ok: bool = True) -> dict[str, Any]:
         result = run("sync", "google", "--json", *flags)
         if expect_ok:
-            assert result.code == 0, result.err
+            assert result.code == 0, result.err + result.out
         return (
             dict(json.loads(result.out)) if result.out else {"code": result.code, "err": result.err}
         )

@@ -61,29 +61,48 @@ def _json_records(path: Path, text: str) -> list[tuple[str, dict[str, Any]]]:
         data = data.get("interviews")
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise InputError("file", f"{path}: expected a list of interview objects")
-    return [
-        (f"entry {n}", {_column(k): v for k, v in item.items()}) for n, item in enumerate(data, 1)
-    ]
+    records = []
+    for n, item in enumerate(data, 1):
+        record = {_column(k): v for k, v in item.items()}
+        # People as `followup list --json` writes them: {"name": ..., "email": ...}.
+        if isinstance(record.get("interviewers"), list):
+            record["interviewers"] = [_person_text(p) for p in record["interviewers"]]
+        if "contact" in record:
+            record["contact"] = _person_text(record["contact"])
+        records.append((f"entry {n}", record))
+    return records
+
+
+def _person_text(value: Any) -> Any:
+    """{"name": "Jane", "email": "jane@example.com"} -> 'Jane <jane@example.com>'."""
+    if not isinstance(value, dict):
+        return value
+    name = str(value.get("name") or "").strip()
+    email = str(value.get("email") or "").strip()
+    return f"{name} <{email}>" if name and email else name or email
 
 
 def _csv_records(path: Path, text: str) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if not header:
         raise InputError("file", f"{path} is empty; the first line must name the columns")
-    columns = [_column(name) for name in reader.fieldnames]
+    columns = [_column(name) for name in header]
     known = set(FIELDS) | {"status"}
-    ignored = [
-        name for name, col in zip(reader.fieldnames, columns, strict=True) if col not in known
-    ]
+    ignored = [name for name, col in zip(header, columns, strict=True) if col not in known]
     records = []
-    for values in reader:
+    # A quoted cell may span lines and line_num counts to a row's last one: name a row
+    # by the line it starts on, the one after where the previous row ended.
+    first_line = reader.line_num + 1
+    for cells in reader:
         row = {
-            col: (value or "")
-            for col, value in zip(columns, [values[n] for n in reader.fieldnames], strict=True)
+            col: (cells[n] if n < len(cells) else "")
+            for n, col in enumerate(columns)
             if col in known
         }
         if any(str(v).strip() for v in row.values()):
-            records.append((f"line {reader.line_num}", row))
+            records.append((f"line {first_line}", row))
+        first_line = reader.line_num + 1
     return records, ignored
 
 

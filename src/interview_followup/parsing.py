@@ -8,7 +8,10 @@ from datetime import date, datetime, timedelta
 from .errors import InputError
 from .model import Channel, Kind, Person, Status
 
-_EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]{2,}$")
+_NOT_IN_EMAIL = r"@\s<>,;\"\x00-\x1f\x7f\ud800-\udfff"
+_EMAIL = re.compile(rf"^[^{_NOT_IN_EMAIL}]+@[^{_NOT_IN_EMAIL}]+\.[^{_NOT_IN_EMAIL}.]{{2,}}$")
+# C0 controls and DEL other than tab and newline: iCalendar text may not carry them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _PERSON = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*$")
 _PHONE = re.compile(r"^\+?[\d\s().\-/]{5,}(?:\s*(?:x|ext\.?)\s*\d+)?$", re.IGNORECASE)
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -79,6 +82,25 @@ def parse_day(text: str, reference: date, field: str = "decision-by") -> date:
     )
 
 
+def _clean(text: object, field: str, *, multiline: bool) -> str:
+    """``text`` stripped, with LF line ends, and free of what no calendar can carry:
+    NUL, other control characters, and bytes that were not UTF-8.
+    """
+    value = normalize_newlines(str(text)).strip()
+    if not multiline and "\n" in value:
+        raise InputError(field, "expected a single line")
+    if "\x00" in value:
+        raise InputError(field, "contains a NUL character")
+    if _CONTROL.search(value):
+        raise InputError(field, "contains a control character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # Bytes that were not UTF-8 (a terminal in another encoding) arrive as surrogates.
+        raise InputError(field, "is not valid UTF-8 text; check the terminal's encoding") from None
+    return value
+
+
 def parse_email(text: str, field: str) -> str:
     email = str(text).strip()
     if not _EMAIL.match(email):
@@ -88,7 +110,7 @@ def parse_email(text: str, field: str) -> str:
 
 def parse_person(text: str, field: str) -> Person:
     """'Jane Doe <jane@example.com>', 'jane@example.com' or 'Jane Doe'."""
-    raw = normalize_newlines(text).strip()
+    raw = _clean(text, field, multiline=True)
     if not raw:
         raise InputError(field, "expected 'Name <email>', a name or an e-mail address")
     match = _PERSON.match(raw)
@@ -117,7 +139,7 @@ def parse_phone(text: str, field: str = "phone") -> str:
 
 
 def parse_url(text: str, field: str = "posting-url") -> str:
-    url = str(text).strip()
+    url = _clean(text, field, multiline=False)
     if url and not re.match(r"^https?://[^\s/]+\S*$", url):
         raise InputError(field, f"{text!r} is not a web address starting with http:// or https://")
     return url
@@ -148,11 +170,7 @@ def normalize_newlines(text: str) -> str:
 
 
 def parse_text(text: str, field: str, *, multiline: bool = False, required: bool = False) -> str:
-    value = normalize_newlines(text).strip()
+    value = _clean(text, field, multiline=multiline)
     if required and not value:
         raise InputError(field, "must not be empty")
-    if not multiline and ("\n" in value or "\r" in value):
-        raise InputError(field, "expected a single line")
-    if "\x00" in value:
-        raise InputError(field, "contains a NUL character")
     return value

@@ -29,6 +29,8 @@ _CLOSING = frozenset(
     {Status.HEARD, Status.NEXT_ROUND, Status.OFFER, Status.REJECTED, Status.ACCEPTED}
 )
 _EXTRA_KINDS = frozenset({Kind.STAY_IN_TOUCH, Kind.WITHDRAW})
+# The steps of the waiting period, which a new promise moves.
+_PROMISED_KINDS = frozenset({Kind.DECISION_DAY, Kind.FOLLOW_UP, Kind.CHECK_IN, Kind.MOVE_ON})
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,13 @@ def _base_schedule(
     if interview.decision_by is not None:
         words = texts.decision_day(interview, interview.decision_by, fu_at)
         drafts.append(_Draft(Kind.DECISION_DAY, "", 0, interview.decision_by, None, words))
-    words = texts.follow_up(interview, interview_day, interview.decision_by, revised)
+    words = texts.follow_up(
+        interview,
+        interview_day,
+        interview.decision_by,
+        revised,
+        settings.no_date_wait_business_days,
+    )
     drafts.append(_Draft(Kind.FOLLOW_UP, "", 0, fu_at, SHORT_MINUTES, words))
 
     base = fu_day
@@ -130,6 +138,21 @@ def _is_done(draft: _Draft, marks: Iterable[Change]) -> bool:
     )
 
 
+def _done_marks(history: Sequence[Change]) -> list[Change]:
+    """The done marks that still hold, ``history`` in time order.
+
+    A new promise moves the steps of the waiting period: a mark made on them before it
+    was for the old date ("they answered your follow-up with a new date"), so it lapses.
+    """
+    marks: list[Change] = []
+    for change in history:
+        if change.type is ChangeType.PROMISE:
+            marks = [mark for mark in marks if mark.kind not in _PROMISED_KINDS]
+        elif change.type is ChangeType.DONE:
+            marks.append(change)
+    return marks
+
+
 def schedule(
     interview: Interview, history: Sequence[Change], settings: Settings, days: BusinessDays
 ) -> list[Followup]:
@@ -141,7 +164,7 @@ def schedule(
     tz = zone(interview.tz)
     history = sorted(history, key=lambda change: change.at)
     drafts = _base_schedule(interview, history, settings, days)
-    marks = [c for c in history if c.type is ChangeType.DONE]
+    marks = _done_marks(history)
     cancelled: set[int] = set()  # positions in drafts
 
     for change in history:
@@ -154,8 +177,13 @@ def schedule(
         }
         today = _local_day(change.at, tz)
         if change.status is Status.WAITING:
-            # Reopened: the base schedule returns; extra steps still ahead are dropped.
-            cancelled = {i for i in cancelled if drafts[i].kind in _EXTRA_KINDS}
+            # Reopened: the base schedule still ahead returns; what passed while the
+            # process was closed stays cancelled, and extra steps still ahead are dropped.
+            cancelled = {
+                i
+                for i in cancelled
+                if drafts[i].kind in _EXTRA_KINDS or _instant(drafts[i].start, tz) <= change.at
+            }
             cancelled |= {i for i in ahead if drafts[i].kind in _EXTRA_KINDS}
         elif change.status is Status.WITHDRAWN:
             cancelled |= ahead

@@ -124,9 +124,18 @@ def _draft(interview: Interview, interview_day: date, opening: str) -> list[str]
     ]
 
 
+def _waited(business_days: int) -> str:
+    return "two weeks" if business_days == 10 else f"{business_days} business days"
+
+
 def follow_up(
-    interview: Interview, interview_day: date, decision: date | None, revised: bool
+    interview: Interview,
+    interview_day: date,
+    decision: date | None,
+    revised: bool,
+    waited: int = 10,
 ) -> tuple[str, str]:
+    """``waited``: the business days waited when no decision date was given."""
     how = _how(interview)
     summary = f"Follow up with {interview.company}: {how[0].lower()}{how[1:]}"
     if decision and revised:
@@ -134,7 +143,10 @@ def follow_up(
     elif decision:
         why = f"The decision was promised by {day_text(decision)} and you have not heard back."
     else:
-        why = "No decision date was given and two weeks have passed: a polite nudge is fair now."
+        why = (
+            f"No decision date was given and {_waited(waited)} have passed:"
+            " a polite nudge is fair now."
+        )
     lines = [
         f"{_how(interview)} about {_the(interview, 'interview')} on {day_text(interview_day)}.",
         why,

@@ -10,11 +10,22 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import InputError
 
+# Files in the zoneinfo folder that are no zone to schedule in: the machine's own zone
+# under another name (it changes with the machine), the POSIX rules template, the
+# placeholder zone, and the posix/ and right/ (leap-second) copies of the real ones.
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+_NOT_ZONE_FOLDERS = ("posix/", "right/")
+
 
 @lru_cache(maxsize=64)
 def zone(name: str, field: str = "tz") -> ZoneInfo:
     """The ZoneInfo for an IANA name, or an InputError naming ``field``."""
-    if not name or name.startswith(("/", ".")) or ".." in name:
+    if (
+        not name
+        or name.startswith(("/", ".", *_NOT_ZONE_FOLDERS))
+        or ".." in name
+        or name in _NOT_ZONES
+    ):
         raise InputError(field, f"{name!r} is not an IANA time zone such as Europe/Berlin")
     try:
         return ZoneInfo(name)
