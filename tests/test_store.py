@@ -73,10 +73,6 @@ def test_a_newer_schema_is_refused_and_left_alone(populated: Cli) -> None:
         db.connect(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store/db.py connect(): the connection is not closed when it refuses the database",
-)
 def test_a_refused_database_is_closed_at_once(populated: Cli) -> None:
     conn = sqlite3.connect(database(populated.home))
     conn.execute(f"PRAGMA user_version = {len(db.MIGRATIONS) + 1}")

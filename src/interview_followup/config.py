@@ -91,6 +91,10 @@ def _text(key: str, text: str) -> str:
     text = str(text)
     if "\n" in text or "\r" in text:
         raise InputError(key, "expected a single line")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(key, "is not valid UTF-8 text") from None
     return text.strip()
 
 
@@ -252,10 +256,11 @@ def set_value(name: str, text: str, path: Path | None = None) -> str:
     value = key.parse(name, text)
     raw = read_raw(path)
     raw[name] = key.show(value)
+    # The whole file must still be valid with the new value, or nothing is written.
     merged = dataclasses.replace(
         Settings(), **{KEYS[n].attr: KEYS[n].parse(n, str(v)) for n, v in raw.items() if n in KEYS}
     )
-    if name in ("country", "subdivision"):
+    if merged.country or merged.subdivision:
         from .days import validate_region
 
         validate_region(merged.country, merged.subdivision)

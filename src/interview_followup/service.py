@@ -134,6 +134,22 @@ def _insert(ws: Workspace, interview: Interview, now: datetime) -> int:
     return new_id
 
 
+def validate_new_interview(raw: Mapping[str, Any]) -> None:
+    """Check the fields of a new interview without opening (or creating) the database."""
+    from . import fields
+
+    fields.build(raw, config.load())
+
+
+def validate_import(path: str) -> None:
+    """Check every row of an import file without opening (or creating) the database."""
+    from pathlib import Path
+
+    from . import importer
+
+    importer.read(Path(path), config.load())
+
+
 def log_interview(ws: Workspace, raw: Mapping[str, Any], now: datetime | None = None) -> int:
     now = now or utc_now()
     from . import fields

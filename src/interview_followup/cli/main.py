@@ -110,8 +110,10 @@ def log(as_json: bool, **kwargs: Any) -> None:
     """Record an interview and print its follow-up plan."""
     from interview_followup import service
 
+    raw = _raw_fields(kwargs, editing=False)
+    service.validate_new_interview(raw)  # bad input creates nothing, not even the database
     with workspace() as ws:
-        interview_id = service.log_interview(ws, _raw_fields(kwargs, editing=False))
+        interview_id = service.log_interview(ws, raw)
         events = service.plan(ws, interview_id)
         interview = service.interview(ws, interview_id)
     if as_json:
@@ -270,6 +272,7 @@ def import_(path: str, as_json: bool) -> None:
     """Add or update interviews from a CSV or JSON file; nothing is written if a row is bad."""
     from interview_followup import service
 
+    service.validate_import(path)  # a bad file creates nothing, not even the database
     with workspace() as ws:
         report = service.import_file(ws, path)
     if as_json:

@@ -146,6 +146,7 @@ def _create_private(path: Path) -> None:
 
 def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
     """Open (and migrate) the database at ``path``; errors become StoreError."""
+    conn: sqlite3.Connection | None = None
     try:
         if create:
             _create_private(path)
@@ -155,15 +156,28 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
+        _refuse_newer(conn)  # before anything that would change the file
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         _migrate(conn)
-    except sqlite3.DatabaseError as error:
-        raise StoreError(_explain(path, error)) from None
-    except OSError as error:
-        raise StoreError(f"cannot open the database {path}: {error.strerror}") from None
+    except BaseException as error:
+        if conn is not None:
+            conn.close()
+        if isinstance(error, sqlite3.DatabaseError):
+            raise StoreError(_explain(path, error)) from None
+        if isinstance(error, OSError):
+            raise StoreError(f"cannot open the database {path}: {error.strerror}") from None
+        raise
     return conn
+
+
+def _refuse_newer(conn: sqlite3.Connection) -> None:
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > len(MIGRATIONS):
+        raise StoreError(
+            f"the database was written by a newer interview-followup (schema {current}); upgrade"
+        )
 
 
 def _explain(path: Path, error: sqlite3.DatabaseError) -> str:
@@ -177,10 +191,6 @@ def _explain(path: Path, error: sqlite3.DatabaseError) -> str:
 
 def _migrate(conn: sqlite3.Connection) -> None:
     current = conn.execute("PRAGMA user_version").fetchone()[0]
-    if current > len(MIGRATIONS):
-        raise StoreError(
-            f"the database was written by a newer interview-followup (schema {current}); upgrade"
-        )
     for version in range(current, len(MIGRATIONS)):
         with write(conn):
             # Re-check inside the lock: another process may have migrated meanwhile.
