@@ -1,0 +1,120 @@
+"""How many requests a sync makes, against a real Radicale and the fake Google API.
+
+    python benchmarks/sync_requests.py [--interviews 170]
+
+About 170 interviews make about 1,000 events. Prints the requests of a first sync,
+of an unchanged sync (the goal: at most 2, and no write), and of a sync after one
+status change; CalDAV requests are counted by a pass-through proxy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from common import make_home, run, table
+from fakes.google_calendar import FakeGoogleCalendar
+from fault_proxy import FaultProxy
+from radicale_server import PASSWORD, USER, Radicale
+
+
+def _sync(*args: str) -> tuple[dict[str, object], float]:
+    start = time.perf_counter()
+    report = json.loads(run("sync", *args, "--json").stdout)
+    return report, time.perf_counter() - start
+
+
+def caldav_rows(events: int) -> list[list[str]]:
+    folder = Path(tempfile.mkdtemp(prefix="followup-radicale-"))
+    server = Radicale(folder).start()
+    proxy = FaultProxy(server.port).start()
+    os.environ["FOLLOWUP_CALDAV_PASSWORD"] = PASSWORD
+    rows = []
+    try:
+        args = ("caldav", "--url", proxy.url, "--username", USER)
+        for label, before in (
+            ("first sync", None),
+            ("unchanged sync", None),
+            ("after one status change", "status"),
+        ):
+            if before:
+                run("status", "1", "rejected")
+            mark = len(proxy.methods)
+            report, seconds = _sync(*args)
+            methods = Counter(proxy.methods[mark:])
+            writes = sum(methods[m] for m in ("PUT", "DELETE"))
+            rows.append(
+                [
+                    "CalDAV (Radicale)",
+                    label,
+                    str(sum(methods.values())),
+                    str(writes),
+                    f"{seconds:.2f}",
+                    " ".join(f"{k}:{v}" for k, v in sorted(methods.items())),
+                ]
+            )
+        assert rows[1][2] in ("1", "2") and rows[1][3] == "0", rows[1]
+    finally:
+        proxy.stop()
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    run("status", "1", "waiting")
+    return rows
+
+
+def google_rows() -> list[list[str]]:
+    rows = []
+    with FakeGoogleCalendar() as fake:
+        os.environ["FOLLOWUP_GOOGLE_API_ENDPOINT"] = fake.base_url
+        for label, before in (
+            ("first sync", None),
+            ("settling sync", None),
+            ("unchanged sync", None),
+            ("after one status change", "status"),
+        ):
+            if before:
+                run("status", "2", "rejected")
+            stats = fake.stats()
+            report, seconds = _sync("google")
+            after = fake.stats()
+            requests = after["requests"] - stats["requests"]
+            batches = after["batches"] - stats["batches"]
+            rows.append(
+                [
+                    "Google (fake API)",
+                    label,
+                    str(requests),
+                    str(after["writes"] - stats["writes"]),
+                    f"{seconds:.2f}",
+                    f"batches:{batches}",
+                ]
+            )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--interviews", type=int, default=170)
+    args = parser.parse_args()
+    home = make_home(args.interviews)
+    events = len(json.loads(run("plan", "--json").stdout))
+    rows = [["target", "run", "requests", "writes", "seconds", "detail"]]
+    rows += caldav_rows(events)
+    rows += google_rows()
+    print(f"{args.interviews} interviews, {events} events")
+    print(table(rows))
+    print(
+        "(Google: the run after our own writes re-lists once to refresh its sync token;"
+        " inner requests of a batch count one each.)"
+    )
+    shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
