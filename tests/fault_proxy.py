@@ -28,6 +28,7 @@ class FaultProxy:
         self.mode: str | None = None
         self.after = 0
         self.victim: int | None = None
+        self.once: tuple[str, int] | None = None  # (method, status): answer one request so
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -46,6 +47,17 @@ class FaultProxy:
                     if forward:
                         proxy.forwarded += 1
                         proxy.methods.append(self.command)
+                with proxy.lock:
+                    once, proxy.once = (
+                        (proxy.once, None)
+                        if proxy.once and proxy.once[0] == self.command
+                        else (None, proxy.once)
+                    )
+                if once is not None:
+                    self.send_response(once[1])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if failing and proxy.mode == "500":
                     self.send_response(500)
                     self.send_header("Content-Length", "0")

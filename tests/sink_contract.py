@@ -33,6 +33,8 @@ class Harness(Protocol):
     def snapshot(self) -> object: ...
     def user_edit(self, uid: str, summary: str) -> None: ...
     def user_delete(self, uid: str) -> None: ...
+    def add_foreign(self, summary: str) -> None: ...
+    def foreign(self) -> list[str]: ...
 
 
 def log_interviews() -> tuple[int, int]:
@@ -178,6 +180,20 @@ class SinkContract:
         result = run("sync", harness_name(harness), "--no-such-flag")
         assert result.code == 2
         assert harness.snapshot() == before
+
+
+class ForeignEventsContract:
+    """Mixed into SinkContract: what the user keeps in the same calendar is never touched."""
+
+    def test_foreign_events_are_left_alone(self, harness: Harness) -> None:
+        first, _ = log_interviews()
+        harness.sync()
+        harness.add_foreign("Dentist")
+        ok("status", str(first), "withdrawn")
+        report = harness.sync("--force")
+        assert report["failed"] == 0
+        assert harness.foreign() == ["Dentist"]
+        assert_server_matches_plan(harness)
 
 
 def harness_name(harness: Harness) -> str:

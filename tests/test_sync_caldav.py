@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 from caldav.davclient import DAVClient
 from cli_helpers import ok, run
 from radicale_server import PASSWORD, USER, Radicale
-from sink_contract import ServerEvent, SinkContract, log_interviews, plan_now
+from sink_contract import ForeignEventsContract, ServerEvent, SinkContract, log_interviews, plan_now
 
 _names = itertools.count()
 
@@ -61,7 +62,7 @@ class CalDAVHarness:
         calendar = self._calendar()
         return [] if calendar is None else list(calendar.events())
 
-    def events(self) -> dict[str, ServerEvent]:
+    def _all_events(self) -> dict[str, ServerEvent]:
         found = {}
         for item in self._objects():
             component = item.icalendar_component
@@ -69,7 +70,7 @@ class CalDAVHarness:
                 uid=str(component["UID"]),
                 summary=str(component["SUMMARY"]),
                 start=component.start,
-                description=str(component["DESCRIPTION"]),
+                description=str(component.get("DESCRIPTION", "")),
                 raw=item.data,
             )
         return found
@@ -88,6 +89,25 @@ class CalDAVHarness:
     def user_delete(self, uid: str) -> None:
         self._by_uid(uid).delete()
 
+    def add_foreign(self, summary: str) -> None:
+        self._calendar().save_event(
+            dtstart=datetime(2030, 3, 5, 9, tzinfo=UTC),
+            dtend=datetime(2030, 3, 5, 10, tzinfo=UTC),
+            summary=summary,
+        )
+
+    def foreign(self) -> list[str]:
+        return sorted(
+            str(o.icalendar_component["SUMMARY"])
+            for o in self._objects()
+            if not str(o.icalendar_component["UID"]).endswith("@interview-followup")
+        )
+
+    def events(self) -> dict[str, ServerEvent]:  # type: ignore[no-redef]
+        return {
+            uid: e for uid, e in self._all_events().items() if uid.endswith("@interview-followup")
+        }
+
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -96,7 +116,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "home"
 
 
-class TestCalDAVContract(SinkContract):
+class TestCalDAVContract(SinkContract, ForeignEventsContract):
     @pytest.fixture
     def harness(self, radicale: Radicale, home: Path) -> CalDAVHarness:
         return CalDAVHarness(radicale, f"Follow-ups {next(_names)}")
@@ -244,5 +264,40 @@ def test_sync_dying_halfway_converges(
 
         assert_server_matches_plan(harness)
         assert run(*args).json()["updated"] == 0
+    finally:
+        proxy.stop()
+
+
+@pytest.mark.parametrize("status", [412, 500, 503])
+def test_one_event_refused_then_converges(radicale: Radicale, home: Path, status: int) -> None:
+    """One write refused (412: changed meanwhile; 5xx): the rest go through, nothing is lost."""
+    from fault_proxy import FaultProxy
+    from sink_contract import assert_server_matches_plan
+
+    log_interviews()
+    proxy = FaultProxy(radicale.port).start()
+    try:
+        harness = CalDAVHarness(radicale, f"Follow-ups {next(_names)}")
+        args = [
+            "sync",
+            "caldav",
+            "--url",
+            proxy.url,
+            "--username",
+            USER,
+            "--calendar",
+            harness.calendar,
+            "--json",
+        ]
+        assert run(*args).code == 0
+        ok("promise", "2", "2030-03-20")
+        proxy.once = ("PUT", status)
+        refused = run(*args)
+        assert refused.code == 1 and "run the sync again" in refused.err
+        report = refused.json()
+        assert report["updated"] >= 1 and report["conflicts"] + report["failed"] == 1
+        healed = run(*args)
+        assert healed.code == 0 and healed.json()["updated"] == 1
+        assert_server_matches_plan(harness)
     finally:
         proxy.stop()

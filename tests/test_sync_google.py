@@ -12,6 +12,7 @@ import pytest
 from cli_helpers import ok, run
 from fakes.google_calendar import FakeGoogleCalendar
 from sink_contract import (
+    ForeignEventsContract,
     ServerEvent,
     SinkContract,
     assert_server_matches_plan,
@@ -67,6 +68,8 @@ class GoogleHarness:
     def events(self) -> dict[str, ServerEvent]:
         found = {}
         for item in self._items():
+            if "extendedProperties" not in item:
+                continue  # not ours
             uid = item["extendedProperties"]["private"]["followupUid"]
             # Google itself names the calendar as organizer and creator; we never send either.
             sent = {k: v for k, v in item.items() if k not in ("organizer", "creator")}
@@ -103,13 +106,28 @@ class GoogleHarness:
             calendarId=self.calendar_id, eventId=self._id(uid), body={"summary": summary}
         ).execute()
 
+    def add_foreign(self, summary: str) -> None:
+        body = {
+            "summary": summary,
+            "start": {"dateTime": "2030-03-05T09:00:00Z"},
+            "end": {"dateTime": "2030-03-05T10:00:00Z"},
+        }
+        self._service().events().insert(calendarId=self.calendar_id, body=body).execute()
+
+    def foreign(self) -> list[str]:
+        return sorted(
+            i["summary"]
+            for i in self.fake.events(self.calendar_id, include_deleted=False)
+            if "extendedProperties" not in i
+        )
+
     def user_delete(self, uid: str) -> None:
         self._service().events().delete(
             calendarId=self.calendar_id, eventId=self._id(uid)
         ).execute()
 
 
-class TestGoogleContract(SinkContract):
+class TestGoogleContract(SinkContract, ForeignEventsContract):
     @pytest.fixture
     def harness(self, fake: FakeGoogleCalendar, home: Path) -> GoogleHarness:
         return GoogleHarness(fake)
