@@ -1,0 +1,191 @@
+"""What the feed holds, when it last changed, and its bytes, rendered once per state.
+
+Every request asks the database for its state version (one small query on a pooled
+read-only connection), so a change made by another `followup` process shows on the
+next fetch. The body is rendered again only when the state version, the settings or
+the set of cancelled events still inside their grace period changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from . import config, paths
+from .errors import FollowupError
+from .feed_reader import Readers
+from .model import Event, EventStatus
+from .store import db
+from .store import events as event_rows
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- the pure part: which events, and the time of the last change ---
+
+
+@dataclass(frozen=True)
+class Selection:
+    events: list[Event]
+    last_modified: datetime | None  # None for a feed that never held anything
+    expires: datetime | None  # when the next cancelled event leaves the feed
+
+
+def select(events: Iterable[Event], grace: timedelta, now: datetime) -> Selection:
+    """Keep everything but cancelled events whose grace period is over.
+
+    Cancelling updates ``changed_at``, so the newest ``changed_at`` moves forward on a
+    cancellation. An event that leaves the feed counts as changed when it left
+    (``changed_at + grace``): a feed that only shrank still gets a later Last-Modified,
+    or a client sending If-Modified-Since would keep the deleted event for ever.
+    """
+    kept: list[Event] = []
+    changes: list[datetime] = []
+    expires: datetime | None = None
+    for event in events:
+        if event.status is EventStatus.CANCELLED:
+            leaves = event.changed_at + grace
+            if leaves <= now:
+                changes.append(leaves)
+                continue
+            expires = leaves if expires is None else min(expires, leaves)
+        kept.append(event)
+        changes.append(event.changed_at)
+    return Selection(kept, max(changes, default=None), expires)
+
+
+# --- settings, re-read when the config file changes ---
+
+
+class SettingsSource:
+    """The settings a running server uses: reloaded when config.toml changes.
+
+    A broken file keeps the last good settings (and says so once) rather than taking
+    the feed down for every subscriber.
+    """
+
+    def __init__(self, log: Callable[[str], None], path: Path | None = None) -> None:
+        self._log = log
+        self._path = path or paths.config_path()
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int, int] | None = None
+        self._settings = config.load(self._path)
+        self._changed_at: datetime | None = None
+
+    def current(self) -> tuple[config.Settings, datetime | None]:
+        """The settings and when the config file last changed (None without a file)."""
+        try:
+            info = self._path.stat()
+            stamp: tuple[int, int, int] | None = (info.st_ino, info.st_mtime_ns, info.st_size)
+            changed_at: datetime | None = datetime.fromtimestamp(info.st_mtime, UTC)
+        except FileNotFoundError:
+            stamp, changed_at = None, None
+        with self._lock:
+            if stamp != self._stamp:
+                try:
+                    self._settings = config.load(self._path)
+                except FollowupError as error:
+                    self._log(f"keeping the previous settings: {error.message}")
+                self._stamp, self._changed_at = stamp, changed_at
+            return self._settings, self._changed_at
+
+
+# --- the rendered feed ---
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    key: Hashable
+    body: bytes
+    etag: str  # strong: a hash of the exact bytes
+    last_modified: datetime | None
+    expires: datetime | None
+
+    def serves(self, key: Hashable, now: datetime) -> bool:
+        return self.key == key and (self.expires is None or now < self.expires)
+
+
+def render(selection: Selection, settings: config.Settings) -> bytes:
+    from . import ical  # icalendar is heavy: load it only when a feed is rendered
+
+    info = ical.CalendarInfo(
+        timezone=settings.zone_name,
+        refresh=timedelta(minutes=settings.feed_refresh_minutes),
+    )
+    return ical.render_calendar(selection.events, info)
+
+
+class FeedSource:
+    """The current feed. Thread-safe; at most one thread renders at a time."""
+
+    def __init__(
+        self,
+        settings: SettingsSource,
+        db_path: Path | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._settings = settings
+        self._readers = Readers(db_path or paths.database_path())
+        self._clock = clock
+        self._render_lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+
+    def _key(self, conn: sqlite3.Connection) -> tuple[Hashable, config.Settings, datetime | None]:
+        settings, config_changed = self._settings.current()
+        return (db.state_version(conn), settings, config_changed), settings, config_changed
+
+    def current(self) -> Snapshot:
+        now = self._clock()
+        with self._readers.connection() as conn:
+            key, _, _ = self._key(conn)
+        snapshot = self._snapshot
+        if snapshot is not None and snapshot.serves(key, now):
+            return snapshot
+        with self._render_lock:
+            return self._refresh()
+
+    def _refresh(self) -> Snapshot:
+        with self._readers.connection() as conn:
+            # One read transaction: the events belong to exactly this version.
+            conn.execute("BEGIN")
+            try:
+                key, settings, config_changed = self._key(conn)
+                snapshot = self._snapshot
+                if snapshot is not None and snapshot.serves(key, self._clock()):
+                    return snapshot  # another thread rendered it while this one waited
+                events = event_rows.load(conn)
+            finally:
+                conn.execute("ROLLBACK")  # read only: nothing to keep
+        # Read after the events: no change they hold is later than now, and renders
+        # (serialised by the lock) see the clock only move forward.
+        now = self._clock()
+        grace = timedelta(days=settings.feed_cancelled_days)
+        selection = select(events, grace, now)
+        body = render(selection, settings)
+        etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+        changes = [t for t in (selection.last_modified, config_changed) if t is not None]
+        last_modified = min(max(changes), now) if changes else None
+        if (
+            snapshot is not None
+            and snapshot.etag != etag
+            and last_modified is not None
+            and snapshot.last_modified is not None
+            and last_modified <= snapshot.last_modified
+        ):
+            # The bytes changed but no recorded time moved (rows deleted outright, a
+            # clock set back): use now, so If-Modified-Since cannot pin the old feed.
+            last_modified = now
+        self._snapshot = Snapshot(key, body, etag, last_modified, selection.expires)
+        return self._snapshot
+
+    def close(self) -> None:
+        self._readers.close()

@@ -1,0 +1,630 @@
+"""The subscribable feed: `followup serve` as a real server, spoken to over HTTP.
+
+Most tests start the server in a child process with its own FOLLOWUP_HOME, exactly as
+a user would, and change data with the CLI in other processes. The pure parts (which
+events, which dates, the token file, the client log) are checked in-process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import os
+import re
+import socket
+import stat
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from wsgiref.util import setup_testing_defaults
+from wsgiref.validate import validator
+
+import pytest
+from conftest import FOLLOWUP_BIN, Cli, run_followup
+from icalendar import Calendar
+
+from interview_followup import feed, feed_clients, feed_content, feed_token
+from interview_followup.errors import FollowupError
+from interview_followup.model import Event, EventStatus, Kind
+
+URL_LINE = re.compile(r"http://127\.0\.0\.1:(\d+)/feed/([A-Za-z0-9_-]+)\.ics")
+
+
+# --- a real server in a child process ---
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+    def calendar(self) -> Calendar:
+        assert self.body.endswith(b"END:VCALENDAR\r\n"), self.body[-80:]
+        return Calendar.from_ical(self.body)
+
+
+def request(
+    url: str, method: str = "GET", headers: dict[str, str] | None = None, timeout: float = 20
+) -> Reply:
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+    try:
+        conn.request(method, parts.path, headers=headers or {})
+        response = conn.getresponse()
+        body = response.read()
+        found = {name.lower(): value for name, value in response.getheaders()}
+        return Reply(response.status, found, body)
+    finally:
+        conn.close()
+
+
+@dataclass
+class Served:
+    process: subprocess.Popen[str]
+    url: str
+    webcal: str
+    log_path: Path
+
+    @property
+    def base(self) -> str:
+        return self.url.split("/feed/", 1)[0]
+
+    def get(self, method: str = "GET", headers: dict[str, str] | None = None) -> Reply:
+        return request(self.url, method, headers)
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8")
+
+
+@contextmanager
+def serving(home: Path, *args: str) -> Iterator[Served]:
+    """`followup serve --port 0` with FOLLOWUP_HOME=home; stopped with SIGTERM."""
+    env = {**os.environ, "FOLLOWUP_HOME": str(home)}
+    log_path = home.parent / f"serve-{time.monotonic_ns()}.log"
+    # The server logs every request to stderr: a file, so a full pipe never blocks it.
+    with log_path.open("w") as errors:
+        process = subprocess.Popen(
+            [str(FOLLOWUP_BIN), "serve", "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            env=env,
+        )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline().strip()
+        second = process.stdout.readline().strip()
+        assert URL_LINE.fullmatch(first), f"{first!r}; log: {log_path.read_text()}"
+        yield Served(process, first, second, log_path)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def vevents(calendar: Calendar) -> list[Any]:
+    return list(calendar.walk("VEVENT"))
+
+
+def last_modified(reply: Reply) -> datetime:
+    value = reply.header("Last-Modified")
+    assert value is not None
+    return parsedate_to_datetime(value)
+
+
+def followup_ok(home: Path, *args: object) -> str:
+    result = run_followup(*args, env={**os.environ, "FOLLOWUP_HOME": str(home)})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def server(populated: Cli) -> Iterator[Served]:
+    with serving(populated.home) as served:
+        yield served
+
+
+# --- serving ---
+
+
+def test_serve_prints_the_url_first_then_webcal_and_says_loopback(
+    server: Served, populated: Cli
+) -> None:
+    match = URL_LINE.fullmatch(server.url)
+    assert match is not None
+    assert int(match.group(1)) > 0  # the port actually bound, not the 0 asked for
+    token = match.group(2)
+    assert len(token) >= 22  # base64url: 22 characters carry 128 bits
+    assert server.webcal == "webcal://" + server.url.removeprefix("http://")
+    token_file = populated.home / feed_token.TOKEN_FILE
+    assert token_file.read_text().strip() == token
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    assert "127.0.0.1 only" in server.log()
+    # `feed url` prints the same address without serving.
+    printed = followup_ok(populated.home, "feed", "url", "--port", match.group(1))
+    assert printed.splitlines() == [server.url, server.webcal]
+
+
+def test_the_feed_is_a_calendar_tuned_for_subscribers(server: Served, populated: Cli) -> None:
+    reply = server.get()
+    assert reply.status == 200
+    assert reply.header("Content-Type") == "text/calendar; charset=utf-8"
+    assert int(reply.header("Content-Length") or 0) == len(reply.body)
+    etag = reply.header("ETag") or ""
+    assert re.fullmatch(r'"[0-9a-f]+"', etag)  # strong
+    assert etag.strip('"') == hashlib.sha256(reply.body).hexdigest()[:40]
+    assert reply.header("Last-Modified")
+    text = reply.body.decode()
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in text
+    assert "X-PUBLISHED-TTL:PT1H\r\n" in text
+    for forbidden in ("ATTENDEE", "ORGANIZER", "METHOD:"):
+        assert forbidden not in text
+    calendar = reply.calendar()
+    assert "UID" not in calendar  # a calendar-level UID makes vdirsyncer merge every event
+    assert str(calendar["NAME"]) == str(calendar["X-WR-CALNAME"]) == "Interview follow-ups"
+    assert str(calendar["X-WR-TIMEZONE"]) == "America/New_York"
+    plan = populated.plan(all_=True)
+    assert sorted(str(e["UID"]) for e in vevents(calendar)) == sorted(e["uid"] for e in plan)
+
+
+def test_etag_and_last_modified_answer_304(server: Served) -> None:
+    first = server.get()
+    etag = first.header("ETag") or ""
+    again = server.get(headers={"If-None-Match": etag})
+    assert (again.status, again.body) == (304, b"")
+    assert again.header("ETag") == etag
+    assert again.header("Content-Length") is None  # none, rather than a wrong 0
+    assert server.get(headers={"If-None-Match": f'"other", W/{etag}'}).status == 304
+    assert server.get(headers={"If-None-Match": '"other"'}).status == 200
+
+    time.sleep(1.05)  # a Last-Modified in the running second is sent one second early
+    dated = server.get()
+    stamp = dated.header("Last-Modified") or ""
+    assert server.get(headers={"If-Modified-Since": stamp}).status == 304
+    earlier = format_datetime(last_modified(dated) - timedelta(days=1), usegmt=True)
+    assert server.get(headers={"If-Modified-Since": earlier}).status == 200
+    assert server.get(headers={"If-Modified-Since": "not a date"}).status == 200
+    # If-None-Match decides alone when both are sent.
+    both = {"If-None-Match": '"other"', "If-Modified-Since": stamp}
+    assert server.get(headers=both).status == 200
+
+
+def test_head_sends_the_headers_of_get_without_a_body(server: Served) -> None:
+    full = server.get()
+    head = server.get("HEAD")
+    assert (head.status, head.body) == (200, b"")
+    for name in ("Content-Type", "Content-Length", "ETag", "Last-Modified"):
+        assert head.header(name) == full.header(name)
+
+
+def test_wrong_token_unknown_path_and_methods_reveal_nothing(server: Served) -> None:
+    token = server.url.rsplit("/", 1)[1].removesuffix(".ics")
+    assert server.get().status == 200
+    wrong = request(f"{server.base}/feed/{'A' * len(token)}.ics")
+    unknown = request(f"{server.base}/")
+    assert wrong.status == unknown.status == 404
+    assert wrong.body == unknown.body == b"Not Found\n"
+    assert request(f"{server.base}/feed/{token}.ics/x").status == 404
+    posted = server.get("POST")
+    assert posted.status == 405
+    assert posted.header("Allow") == "GET, HEAD"
+    assert request(f"{server.base}/feed/{'A' * len(token)}.ics", "POST").status == 404
+    assert request(f"{server.base}/", "DELETE").status == 404
+    log = server.log()
+    assert token not in log
+    assert '"GET /feed/***.ics" 200' in log
+    assert '"POST /feed/***.ics" 405' in log
+
+
+def test_rotation_applies_at_once_without_a_restart(server: Served, populated: Cli) -> None:
+    old = server.url
+    assert request(old).status == 200
+    rotated = followup_ok(populated.home, "feed", "rotate", "--port", urlsplit(old).port)
+    new = rotated.splitlines()[0]
+    assert new != old
+    assert request(old).status == 404
+    reply = request(new)
+    assert reply.status == 200
+    reply.calendar()
+
+
+def test_a_change_in_another_process_shows_on_the_next_fetch(
+    server: Served, populated: Cli
+) -> None:
+    before = server.get()
+    followup_ok(populated.home, "status", "1", "rejected")
+    after = server.get()
+    assert after.status == 200
+    assert after.header("ETag") != before.header("ETag")
+    assert last_modified(after) >= last_modified(before)
+    # A client holding the old ETag gets the new feed, not a 304.
+    assert server.get(headers={"If-None-Match": before.header("ETag") or ""}).status == 200
+    old = {str(e["UID"]): e for e in vevents(before.calendar())}
+    cancelled = [e for e in vevents(after.calendar()) if str(e["STATUS"]) == "CANCELLED"]
+    assert cancelled, "rejection cancels the follow-up and check-ins"
+    for event in cancelled:
+        assert int(event["SEQUENCE"]) > int(old[str(event["UID"])]["SEQUENCE"])
+
+
+def test_cancelled_events_leave_the_feed_after_the_grace_period(
+    server: Served, populated: Cli
+) -> None:
+    followup_ok(populated.home, "status", "1", "rejected")
+    with_cancelled = server.get()
+    assert "STATUS:CANCELLED" in with_cancelled.body.decode()
+    followup_ok(populated.home, "config", "set", "feed_cancelled_days", "0")
+    without = server.get()
+    assert "STATUS:CANCELLED" not in without.body.decode()
+    assert without.header("ETag") != with_cancelled.header("ETag")
+    assert last_modified(without) >= last_modified(with_cancelled)
+    live = [e["uid"] for e in populated.plan(all_=True) if e["status"] != "cancelled"]
+    assert sorted(str(e["UID"]) for e in vevents(without.calendar())) == sorted(live)
+
+
+def test_fifty_clients_while_statuses_change(server: Served, populated: Cli) -> None:
+    stop = threading.Event()
+    replies: list[Reply] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+
+    def client(number: int) -> None:
+        etag = ""
+        while not stop.is_set():
+            try:
+                reply = server.get(headers={"If-None-Match": etag} if number % 2 and etag else {})
+            except OSError as error:
+                with lock:
+                    failures.append(f"client {number}: {error!r}")
+                return
+            with lock:
+                replies.append(reply)
+            etag = reply.header("ETag") or ""
+
+    def changer() -> None:
+        statuses = ["rejected", "waiting", "heard", "waiting"]
+        number = 0
+        while not stop.is_set():
+            status = statuses[number % len(statuses)]
+            result = run_followup(
+                "status",
+                1 + number % 2,
+                status,
+                env={**os.environ, "FOLLOWUP_HOME": str(populated.home)},
+            )
+            if result.returncode != 0:
+                with lock:
+                    failures.append(f"followup status: {result.stderr}")
+            number += 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(50)]
+    threads.append(threading.Thread(target=changer))
+    for thread in threads:
+        thread.start()
+    time.sleep(3)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not failures
+    assert {r.status for r in replies} <= {200, 304}
+    bodies = {r.body for r in replies if r.status == 200}
+    assert len(bodies) >= 2, "the statuses changed while clients fetched"
+    for body in bodies:  # equal bytes parse the same: each distinct body once
+        Reply(200, {}, body).calendar()
+    for reply in replies:
+        if reply.status == 200:
+            assert reply.header("ETag") == '"' + hashlib.sha256(reply.body).hexdigest()[:40] + '"'
+    assert "Traceback" not in server.log()
+
+
+def test_feed_status_shows_when_each_client_last_fetched(server: Served, populated: Cli) -> None:
+    assert server.get(headers={"User-Agent": "TestCalendar/1.0"}).status == 200
+    request(server.base + "/feed/stale-token.ics", headers={"User-Agent": "OldPhone/2"})
+    deadline = time.monotonic() + 5
+    clients: list[dict[str, Any]] = []
+    while time.monotonic() < deadline:
+        clients = json.loads(followup_ok(populated.home, "feed", "status", "--json"))
+        if {c["user_agent"] for c in clients} >= {"TestCalendar/1.0", "OldPhone/2"}:
+            break
+        time.sleep(0.2)
+    found = {c["user_agent"]: c for c in clients}
+    assert found["TestCalendar/1.0"]["status"] == 200
+    assert found["TestCalendar/1.0"]["address"] == "127.0.0.1"
+    assert found["OldPhone/2"]["status"] == 404
+    human = followup_ok(populated.home, "feed", "status")
+    assert "TestCalendar/1.0" in human and "old or wrong URL" in human
+    stored = populated.home / feed_clients.CLIENTS_FILE
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+
+
+def test_port_in_use_and_bad_host_are_one_clear_line(populated: Cli) -> None:
+    env = {**os.environ, "FOLLOWUP_HOME": str(populated.home)}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_followup("serve", "--port", port, env=env, timeout=20)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        f"followup: error: port {port} on 127.0.0.1 is already in use: stop the other server or pick another --port"
+    ]
+    bad = run_followup("serve", "--host", "no-such-host.invalid", env=env, timeout=20)
+    assert bad.returncode == 2
+    assert len(bad.stderr.strip().splitlines()) == 1
+    assert "host" in bad.stderr and "Traceback" not in bad.stderr
+
+
+# --- the pure parts, in-process ---
+
+NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def make_event(uid: str, status: EventStatus, changed_at: datetime) -> Event:
+    return Event(
+        uid=uid,
+        interview_id=1,
+        kind=Kind.CHECK_IN,
+        who="",
+        index=0,
+        summary=f"Event {uid}",
+        description="",
+        start=date(2027, 3, 10),
+        end=date(2027, 3, 11),
+        tz="UTC",
+        status=status,
+        categories=(),
+        alarm_minutes=None,
+        hash="v1:x",
+        sequence=1,
+        created_at=changed_at,
+        changed_at=changed_at,
+    )
+
+
+def test_a_cancelled_event_stays_for_the_grace_period_then_leaves() -> None:
+    grace = timedelta(days=14)
+    live = make_event("a", EventStatus.SCHEDULED, NOW - timedelta(days=30))
+    recent = make_event("b", EventStatus.CANCELLED, NOW - timedelta(days=8))
+    old = make_event("c", EventStatus.CANCELLED, NOW - timedelta(days=20))
+    chosen = feed_content.select([live, recent, old], grace, NOW)
+    assert [e.uid for e in chosen.events] == ["a", "b"]
+    # The newest change is the old event leaving (changed_at + grace), 6 days ago.
+    assert chosen.last_modified == NOW - timedelta(days=6)
+    assert chosen.expires == NOW + timedelta(days=6)
+    later = feed_content.select([live, recent, old], grace, NOW + timedelta(days=6))
+    assert [e.uid for e in later.events] == ["a"]
+    assert later.last_modified == NOW + timedelta(days=6)  # moved forward: b left
+    assert later.expires is None
+    assert feed_content.select([], grace, NOW) == feed_content.Selection([], None, None)
+    gone = feed_content.select([recent], timedelta(0), NOW)
+    assert (gone.events, gone.last_modified) == ([], recent.changed_at)
+
+
+def test_last_modified_is_sent_early_while_its_second_runs() -> None:
+    changed = datetime(2027, 3, 1, 12, 0, 5, 300_000, tzinfo=UTC)
+    assert feed.header_date(changed, changed + timedelta(seconds=2)) == changed.replace(
+        microsecond=0
+    )
+    assert feed.header_date(changed, changed + timedelta(milliseconds=100)) == datetime(
+        2027, 3, 1, 12, 0, 4, tzinfo=UTC
+    )
+
+
+def _snapshot(last: datetime | None) -> feed_content.Snapshot:
+    return feed_content.Snapshot(1, b"x", '"abc"', last, None)
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"HTTP_IF_NONE_MATCH": '"abc"'}, True),
+        ({"HTTP_IF_NONE_MATCH": 'W/"abc"'}, True),
+        ({"HTTP_IF_NONE_MATCH": "*"}, True),
+        ({"HTTP_IF_NONE_MATCH": '"x", "abc"'}, True),
+        ({"HTTP_IF_NONE_MATCH": '"abcd"'}, False),
+        ({"HTTP_IF_MODIFIED_SINCE": "Mon, 01 Mar 2027 12:00:00 GMT"}, True),
+        ({"HTTP_IF_MODIFIED_SINCE": "Mon, 01 Mar 2027 11:59:59 GMT"}, False),
+        ({"HTTP_IF_MODIFIED_SINCE": "yesterday"}, False),
+        (
+            {
+                "HTTP_IF_NONE_MATCH": '"old"',
+                "HTTP_IF_MODIFIED_SINCE": "Mon, 01 Mar 2027 13:00:00 GMT",
+            },
+            False,
+        ),
+    ],
+)
+def test_conditional_rules(headers: dict[str, str], expected: bool) -> None:
+    assert feed.not_modified(headers, _snapshot(NOW + timedelta(microseconds=900))) is expected
+
+
+def test_no_last_modified_means_if_modified_since_is_ignored() -> None:
+    headers = {"HTTP_IF_MODIFIED_SINCE": "Mon, 01 Mar 2027 12:00:00 GMT"}
+    assert feed.not_modified(headers, _snapshot(None)) is False
+
+
+def test_redact_hides_anything_after_feed() -> None:
+    assert feed.redact("/feed/s3cret.ics") == "/feed/***.ics"
+    assert feed.redact("/feed/s3cret") == "/feed/***"
+    assert feed.redact("/other\npath") == "/other?path"
+
+
+def test_the_client_address_comes_from_a_local_proxy_only() -> None:
+    proxied = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9, 198.51.100.7"}
+    assert feed.client_address(proxied) == "198.51.100.7"
+    spoofed = {"REMOTE_ADDR": "192.0.2.1", "HTTP_X_FORWARDED_FOR": "10.0.0.1"}
+    assert feed.client_address(spoofed) == "192.0.2.1"
+    assert feed.client_address({"REMOTE_ADDR": "::1"}) == "::1"
+
+
+def test_token_file_is_private_random_and_rotates(home: Path) -> None:
+    issued: list[str] = []
+    racers = [
+        threading.Thread(target=lambda: issued.append(feed_token.load_or_create()))
+        for _ in range(8)
+    ]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+    assert len(set(issued)) == 1  # writers racing to create it agree on one token
+    first = feed_token.load_or_create()
+    assert first == issued[0]
+    path = feed_token.token_path()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert feed_token.load_or_create() == first
+    assert len(first) >= 43  # 32 random bytes
+    source = feed_token.TokenSource()
+    assert source.current() == first
+    second = feed_token.rotate()
+    assert second != first
+    assert source.current() == second
+    assert feed_token.matches(second, second) and not feed_token.matches(first, second)
+    assert not feed_token.matches("é", second)
+    path.write_text("not a token!\n")
+    assert source.current() is None  # a damaged file opens no door
+    with pytest.raises(FollowupError, match="feed rotate"):
+        feed_token.load_or_create()
+
+
+def test_feed_url_command(populated: Cli) -> None:
+    urls = populated.json("feed", "url", "--base-url", "https://cal.example.org/")
+    token = feed_token.read_token()
+    assert urls == {
+        "url": f"https://cal.example.org/feed/{token}.ics",
+        "webcal": f"webcal://cal.example.org/feed/{token}.ics",
+    }
+    assert populated("feed", "url", "--base-url", "cal.example.org").code == 2
+    feed_token.token_path().chmod(0o644)
+    assert "chmod 600" in populated.ok("feed", "url").err
+    rotated = populated.ok("feed", "rotate")
+    assert feed_token.read_token() in rotated.out and token not in rotated.out
+    assert "old URL no longer works" in rotated.err
+
+
+def test_feed_urls() -> None:
+    assert feed_token.feed_url("::1", 80, "t") == "http://[::1]:80/feed/t.ics"
+    assert feed_token.feed_url("h", 1, "t", "https://cal.example/x/") == (
+        "https://cal.example/x/feed/t.ics"
+    )
+    assert feed_token.webcal_url("https://a/feed/t.ics") == "webcal://a/feed/t.ics"
+
+
+def test_client_log_merges_concurrent_writers(tmp_path: Path) -> None:
+    path = tmp_path / "clients.json"
+    at = datetime(2027, 3, 1, tzinfo=UTC)
+
+    def write(number: int) -> None:
+        recorder = feed_clients.FetchRecorder(lambda line: None, path, delay=60)
+        for step in range(20):
+            recorder.record(f"App {number}", "10.0.0.1", 200, at + timedelta(seconds=step))
+            recorder.record("Shared/1", "10.0.0.2", 304, at + timedelta(seconds=step))
+            recorder.flush()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    found = {c.user_agent: c for c in feed_clients.read_clients(path)}
+    assert set(found) == {f"App {n}" for n in range(8)} | {"Shared/1"}
+    assert found["Shared/1"].fetches == 8 * 20
+    assert found["App 3"].fetches == 20
+    assert found["App 3"].last_fetch == at + timedelta(seconds=19)
+    path.write_text("{broken")
+    assert feed_clients.read_clients(path) == []  # a log, not state: start over
+
+
+def _environ(path: str, method: str = "GET") -> dict[str, Any]:
+    environ: dict[str, Any] = {
+        "PATH_INFO": path,
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "REQUEST_METHOD": method,
+    }
+    setup_testing_defaults(environ)
+    return environ
+
+
+def _call(app: Any, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+    got: dict[str, Any] = {}
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        got.update(status=status, headers=headers)
+        return lambda data: None
+
+    result = app(environ, start_response)
+    try:
+        body = b"".join(result)
+    finally:
+        getattr(result, "close", lambda: None)()
+    return got["status"], got["headers"], body
+
+
+def test_the_app_is_plain_wsgi_and_hides_unexpected_errors(
+    populated: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines: list[str] = []
+    app = feed.create_app(log=lines.append)
+    try:
+        path = feed_token.feed_path(feed_token.load_or_create())
+        status, headers, body = _call(validator(app), _environ(path))
+        assert status == "200 OK" and body.startswith(b"BEGIN:VCALENDAR")
+        status, _, _ = _call(validator(app), _environ(path, "HEAD"))
+        assert status == "200 OK"
+
+        def broken(self: Any) -> Any:
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr(feed_content.FeedSource, "current", broken)
+        status, headers, body = _call(validator(app), _environ(path))
+        assert (status, body) == ("500 Internal Server Error", b"Internal Server Error\n")
+        errors = [line for line in lines if "error:" in line]
+        assert len(errors) == 1 and "RuntimeError: disk on fire" in errors[0]
+        assert all(path not in line for line in lines)
+    finally:
+        app.close()
+
+
+def test_a_changed_setting_rerenders_without_a_state_change(populated: Cli) -> None:
+    app = feed.create_app(log=lambda line: None)
+    try:
+        path = feed_token.feed_path(feed_token.load_or_create())
+        _, _, before = _call(app, _environ(path))
+        populated.ok("config", "set", "feed_refresh_minutes", "30")
+        _, _, after = _call(app, _environ(path))
+        assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in before
+        assert b"REFRESH-INTERVAL;VALUE=DURATION:PT30M\r\n" in after
+    finally:
+        app.close()
+
+
+def test_help_loads_neither_icalendar_nor_the_server() -> None:
+    code = (
+        "import sys, contextlib, io\n"
+        "from interview_followup.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['--help']); main(['serve', '--help']); main(['feed', '--help'])\n"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in ('icalendar', 'wsgiref')\n"
+        "         or m.startswith('interview_followup.feed')]\n"
+        "print(heavy)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
