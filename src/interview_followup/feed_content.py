@@ -114,14 +114,16 @@ class Snapshot:
         return self.key == key and (self.expires is None or now < self.expires)
 
 
-def render(selection: Selection, settings: config.Settings) -> bytes:
+def render(selection: Selection, settings: config.Settings, texts: dict[str, str]) -> bytes:
+    """The feed's bytes; ``texts`` holds VEVENTs already rendered and stored by uid."""
     from . import ical  # icalendar is heavy: load it only when a feed is rendered
 
     info = ical.CalendarInfo(
         timezone=settings.zone_name,
         refresh=timedelta(minutes=settings.feed_refresh_minutes),
     )
-    return ical.render_calendar(selection.events, info)
+    rendered = [(e, texts.get(e.uid) or ical.render_vevent(e)) for e in selection.events]
+    return ical.assemble(rendered, info)
 
 
 class FeedSource:
@@ -162,15 +164,15 @@ class FeedSource:
                 snapshot = self._snapshot
                 if snapshot is not None and snapshot.serves(key, self._clock()):
                     return snapshot  # another thread rendered it while this one waited
-                events = event_rows.load(conn)
+                rows = event_rows.load_rendered(conn)
             finally:
                 conn.execute("ROLLBACK")  # read only: nothing to keep
         # Read after the events: no change they hold is later than now, and renders
         # (serialised by the lock) see the clock only move forward.
         now = self._clock()
         grace = timedelta(days=settings.feed_cancelled_days)
-        selection = select(events, grace, now)
-        body = render(selection, settings)
+        selection = select((event for event, _ in rows), grace, now)
+        body = render(selection, settings, {e.uid: text for e, text in rows if text})
         etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
         changes = [t for t in (selection.last_modified, config_changed) if t is not None]
         last_modified = min(max(changes), now) if changes else None
