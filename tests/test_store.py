@@ -50,8 +50,9 @@ def test_schema_version_wal_and_private_files(cli: Cli) -> None:
     assert stat.S_IMODE(cli.home.stat().st_mode) == 0o700
     cli.ok("config", "set", "country", "US")
     assert stat.S_IMODE((cli.home / "config.toml").stat().st_mode) == 0o600
-    # No temporary or journal files are left behind.
-    assert set(snapshot(cli.home)) == {"followup.sqlite3", "config.toml"}
+    assert stat.S_IMODE((cli.home / ".config.lock").stat().st_mode) == 0o600
+    # No temporary or journal files are left behind (the lock file is kept on purpose).
+    assert set(snapshot(cli.home)) == {"followup.sqlite3", "config.toml", ".config.lock"}
 
 
 def test_a_newer_schema_is_refused_and_left_alone(populated: Cli) -> None:

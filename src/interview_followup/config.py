@@ -10,7 +10,8 @@ import dataclasses
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
@@ -249,8 +250,29 @@ def show(settings: Settings, name: str) -> str:
     return str(key.show(getattr(settings, key.attr)))
 
 
-def set_value(name: str, text: str, path: Path | None = None) -> str:
-    """Validate and store one key; returns the value as stored. Writes nothing on error."""
+@contextmanager
+def locked(path: Path | None = None) -> Iterator[None]:
+    """Hold the config file's lock: read-modify-write cycles of two processes never interleave."""
+    import fcntl
+
+    path = path or paths.config_path()
+    paths.ensure_private_dir(path.parent)
+    fd = os.open(path.with_name(".config.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def set_value(name: str, text: str, path: Path | None = None, *, lock: bool = True) -> str:
+    """Validate and store one key; returns the value as stored. Writes nothing on error.
+
+    ``lock=False`` is for a caller that already holds ``locked()``.
+    """
+    if lock:
+        with locked(path):
+            return set_value(name, text, path, lock=False)
     path = path or paths.config_path()
     key = lookup(name)
     value = key.parse(name, text)

@@ -164,7 +164,9 @@ class FeedSource:
                 snapshot = self._snapshot
                 if snapshot is not None and snapshot.serves(key, self._clock()):
                     return snapshot  # another thread rendered it while this one waited
-                rows = event_rows.load_rendered(conn)
+                from . import ical
+
+                rows = event_rows.load_rendered(conn, ical.RENDER_VERSION)
             finally:
                 conn.execute("ROLLBACK")  # read only: nothing to keep
         # Read after the events: no change they hold is later than now, and renders

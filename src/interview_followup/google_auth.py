@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ TOKEN_URI_VARIABLE = "FOLLOWUP_GOOGLE_TOKEN_URI"
 GOOGLE_ROOT = "https://www.googleapis.com/"
 
 LOGIN_TIMEOUT_SECONDS = 300
-_RELOGIN = "run: followup google login --client-secrets FILE"
+RELOGIN_HINT = "run: followup google login --client-secrets FILE"
 
 
 def token_path() -> Path:
@@ -82,17 +81,20 @@ def login(client_secrets: str, open_browser: bool) -> Path:
 def use_service_account(key_file: str) -> Path:
     """Keep a private copy of a service account key, checked for shape first."""
     try:
-        data = json.loads(Path(key_file).read_text(encoding="utf-8"))
+        text = Path(key_file).read_text(encoding="utf-8")
+        data = json.loads(text)
     except FileNotFoundError:
         raise InputError("service-account", f"{key_file} does not exist") from None
     except (OSError, ValueError) as error:
         raise InputError("service-account", f"cannot read {key_file} as JSON ({error})") from None
-    if data.get("type") != "service_account" or "private_key" not in data:
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "service_account"
+        or "private_key" not in data
+    ):
         raise InputError("service-account", f"{key_file} is not a service account key file")
     target = service_account_path()
-    paths.ensure_private_dir(target.parent)
-    shutil.copyfile(key_file, target)
-    target.chmod(0o600)
+    paths.write_private_file(target, text)  # 0600 from the first byte
     token_path().unlink(missing_ok=True)
     return target
 
@@ -110,7 +112,7 @@ def credentials() -> Any:
             str(service_account_path()), scopes=SCOPES
         )
     if not token_path().exists():
-        raise RemoteError(f"not signed in to Google; {_RELOGIN}")
+        raise RemoteError(f"not signed in to Google; {RELOGIN_HINT}")
     return _refreshed_user_credentials()
 
 
@@ -123,7 +125,7 @@ def _refreshed_user_credentials() -> Any:
         creds = Credentials.from_authorized_user_file(str(token_path()), SCOPES)
     except (ValueError, json.JSONDecodeError):
         raise RemoteError(
-            f"the saved Google sign-in {token_path()} is unreadable; {_RELOGIN}"
+            f"the saved Google sign-in {token_path()} is unreadable; {RELOGIN_HINT}"
         ) from None
     if creds.valid:
         return creds
@@ -136,7 +138,7 @@ def _refreshed_user_credentials() -> Any:
         raise RemoteError(
             "Google no longer accepts the saved sign-in (it was revoked, or the OAuth app is in"
             f" 'Testing', whose tokens expire after 7 days: publish it to avoid this) [{_reason(error)}];"
-            f" {_RELOGIN}"
+            f" {RELOGIN_HINT}"
         ) from None
     except TransportError:
         raise RemoteError(

@@ -20,6 +20,8 @@ from . import __version__
 from .model import Event, EventStatus
 
 PRODID = f"-//interview-followup//followup {__version__}//EN"
+# Raise when build_vevent changes its output: stored VEVENT texts are then rendered anew.
+RENDER_VERSION = "1"
 CRLF = "\r\n"
 
 

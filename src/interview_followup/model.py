@@ -6,6 +6,9 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+# The part of every UID after the '@'.
+UID_DOMAIN = "interview-followup"
+
 
 class Status(enum.StrEnum):
     WAITING = "waiting"
@@ -159,3 +162,16 @@ class Event:
     def uid_stem(self) -> str:
         """The UID before the '@': lowercase base32hex, so also a valid Google event id."""
         return self.uid.split("@", 1)[0]
+
+
+@dataclass(frozen=True)
+class SyncRecord:
+    """What we last pushed of one event to one calendar."""
+
+    uid: str
+    remote_id: str
+    etag: str | None
+    pushed_hash: str
+    sequence: int
+    state: str = "present"  # 'present', 'deleted' (by us) or 'gone' (deleted by the user)
+    generation: int = 0

@@ -10,7 +10,7 @@ from typing import Any
 
 from . import config, paths
 from .days import BusinessDays
-from .errors import InputError, NotFoundError
+from .errors import InputError, NotFoundError, StoreError
 from .model import OPEN_STATUSES, Change, ChangeType, Event, EventStatus, Interview, Status
 from .store import db
 from .store import events as event_rows
@@ -306,13 +306,13 @@ def rendered_events(ws: Workspace) -> list[tuple[Event, str]]:
     rendered, and their texts kept for next time."""
     from . import ical  # icalendar is heavy: only the commands that write iCalendar load it
 
-    rows = event_rows.load_rendered(ws.conn)
+    rows = event_rows.load_rendered(ws.conn, ical.RENDER_VERSION)
     fresh = [(event, ical.render_vevent(event)) for event, text in rows if text is None]
     if fresh:
         try:
             with db.write(ws.conn):
-                event_rows.save_rendered(ws.conn, fresh)
-        except sqlite3.OperationalError:
+                event_rows.save_rendered(ws.conn, fresh, ical.RENDER_VERSION)
+        except StoreError:
             pass  # a read-only database: the texts are only a cache
     cached = [(event, text) for event, text in rows if text is not None]
     return cached + fresh

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from interview_followup.errors import RemoteError
 from interview_followup.model import Event, EventStatus
+from interview_followup.model import SyncRecord as Record
 from interview_followup.sinks.base import (
     ItemFailed,
     ItemMissing,
@@ -23,7 +24,6 @@ from interview_followup.sinks.base import (
     Sink,
     Unavailable,
 )
-from interview_followup.store.sync_state import Record
 
 # Below this many deletions the guard stays quiet: one rejection legitimately
 # cancels most of a small calendar.

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
-from interview_followup.model import EventStatus
+from interview_followup.model import EventStatus, SyncRecord
 from interview_followup.service import Workspace, utc_now
 from interview_followup.sinks.base import CalendarMissing, Sink
+from interview_followup.store import db, sync_state
 from interview_followup.store import events as event_rows
-from interview_followup.store import sync_state
 from interview_followup.sync import (
-    Op,
     Report,
     apply,
     check_mass_delete,
@@ -18,8 +18,6 @@ from interview_followup.sync import (
     has_local_changes,
     plan,
 )
-
-_WRITES = {Op.CREATE, Op.RECOVER, Op.UPDATE, Op.DELETE}
 
 
 def run(
@@ -53,13 +51,13 @@ def run(
         count_planned(actions, report)
         return report
 
-    def save(record: sync_state.Record) -> None:
+    def save(record: SyncRecord) -> None:
         sync_state.save(ws.conn, sink.target, record, now)
 
     apply(actions, sink, save, report)
     if report.ok:
-        if any(a.op in _WRITES for a in actions):
-            marker = sink.unchanged_since(None)[1] or marker  # our own writes moved it
+        # The marker read before listing: a user edit made while we wrote is still seen
+        # next time (our own writes cost one extra listing then).
         sync_state.save_target(ws.conn, sync_state.Target(sink.target, sink.calendar, marker), now)
     return report
 
@@ -86,6 +84,11 @@ def sync_caldav(
         )
     if not url.startswith(("http://", "https://")):
         raise InputError("url", f"{url!r} is not an http:// or https:// address")
+    if urlsplit(url).password is not None:
+        raise InputError(
+            "url",
+            "do not put the password in the URL; use FOLLOWUP_CALDAV_PASSWORD or caldav.password_command",
+        )
     username = settings.caldav_username if username is None else username
     name = calendar or settings.caldav_calendar
     password = caldav_password(username, url, settings.caldav_password_command)
@@ -104,6 +107,10 @@ def sync_caldav(
             # The user deleted the whole calendar: what we recorded there is void.
             sync_state.forget_target(ws.conn, target)
     raise AssertionError("unreachable")
+
+
+# A meta key marking a Google calendar this tool created (and may re-create).
+_CREATED = "google_created_calendar:"
 
 
 def preview_first_sync(ws: Workspace) -> Report:
@@ -127,11 +134,19 @@ def sync_google(
     batch_uri = (root or google_auth.GOOGLE_ROOT) + "batch/calendar/v3"
     chosen = calendar_id or ws.settings.google_calendar_id
 
-    def new_calendar() -> str:
-        name = ws.settings.google_calendar_name
-        made = google.create_calendar(service, name, ws.settings.zone_name)
-        config.set_value("google.calendar_id", made)
-        return made
+    def new_calendar(replacing: str = "") -> str:
+        with config.locked():
+            # Another process may have created it meanwhile: one calendar, not two.
+            current = config.load().google_calendar_id
+            if current and current != replacing:
+                return current
+            made = google.create_calendar(
+                service, ws.settings.google_calendar_name, ws.settings.zone_name
+            )
+            with db.write(ws.conn):
+                ws.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, '1')", (_CREATED + made,))
+            config.set_value("google.calendar_id", made, lock=False)
+            return made
 
     if not chosen:
         if dry_run:
@@ -140,10 +155,12 @@ def sync_google(
     try:
         return run(ws, google.GoogleSink(service, chosen, batch_uri), force=force, dry_run=dry_run)
     except CalendarMissing:
-        if calendar_id or dry_run:
+        if calendar_id or dry_run or not db.meta(ws.conn, _CREATED + chosen):
+            # Not one we made: never replace a calendar the user chose.
             raise RemoteError(
-                f"there is no Google calendar {chosen} that this account can see"
+                f"there is no Google calendar {chosen} that this account can see; check"
+                " google.calendar_id and that the calendar is shared with this account"
             ) from None
-        # The user deleted our calendar: start afresh in a new one.
+        # The user deleted the calendar we created: start afresh in a new one.
         sync_state.forget_target(ws.conn, f"google:{chosen}")
-        return run(ws, google.GoogleSink(service, new_calendar(), batch_uri), force=force)
+        return run(ws, google.GoogleSink(service, new_calendar(chosen), batch_uri), force=force)

@@ -26,8 +26,14 @@ def _finish(report: object, as_json: bool) -> None:
         for error in report.errors:
             click.echo(f"  {error}", err=True)
     if not report.ok:
+        problems = []
+        if report.failed:
+            problems.append(f"{report.failed} change(s) could not be made")
+        if report.conflicts:
+            problems.append(f"{report.conflicts} event(s) changed on the server meanwhile")
         raise FollowupError(
-            f"{report.failed} change(s) could not be made; nothing was lost: run the sync again to finish"
+            f"{' and '.join(problems) or 'the sync stopped early'}; nothing was lost: run the sync"
+            " again to finish (--force overwrites what changed on the server)"
         )
 
 

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from interview_followup import ical
 from interview_followup.errors import RemoteError
-from interview_followup.model import Event
+from interview_followup.model import UID_DOMAIN, Event
 from interview_followup.sinks.base import (
     CalendarMissing,
     ItemFailed,
@@ -25,7 +25,6 @@ from interview_followup.sinks.base import (
     RemoteItem,
     Unavailable,
 )
-from interview_followup.store.events import UID_DOMAIN
 
 DAV = "{DAV:}"
 CS = "{http://calendarserver.org/ns/}"
@@ -41,10 +40,16 @@ _MARKERS = (
 )
 
 
+def _first_line(error: object) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0][:200] if lines else type(error).__name__
+
+
 @contextmanager
 def _translated(what: str, url: str) -> Iterator[None]:
     """Turn library and network exceptions into our errors, with what to do next."""
     from caldav.lib import error as dav_error
+    from lxml.etree import LxmlError
     from niquests.exceptions import RequestException
 
     try:
@@ -65,13 +70,26 @@ def _translated(what: str, url: str) -> Iterator[None]:
             " your connection, then run the sync again"
         ) from None
     except dav_error.DAVError as error:
-        raise RemoteError(f"the CalDAV server at {url} failed while {what}: {error}") from None
+        raise RemoteError(
+            f"the CalDAV server at {url} failed while {what}: {_first_line(error)}"
+        ) from None
+    except (LxmlError, ET.ParseError):
+        raise RemoteError(
+            f"the server at {url} sent an unreadable answer while {what}; is it a CalDAV server?"
+        ) from None
+    except ValueError as error:  # the library's word for a malformed URL
+        raise RemoteError(f"cannot use {url} while {what}: {_first_line(error)}") from None
 
 
 def connect(url: str, username: str, password: str, timeout: int = 30) -> Any:
     from caldav.davclient import DAVClient
 
-    return DAVClient(
+    with _translated("connecting", url):
+        return _client(DAVClient, url, username, password, timeout)
+
+
+def _client(factory: Any, url: str, username: str, password: str, timeout: int) -> Any:
+    return factory(
         url=url,
         username=username or None,
         password=password or None,
@@ -187,7 +205,22 @@ class CalDAVSink:
         if response.status not in (200, 201, 204):
             raise _status_error(response.status, what)
         etag = response.headers.get("ETag")
+        if not etag:  # allowed by RFC 4791 when the server changed what we sent: ask for it
+            etag = self._etag_of(remote_id, what)
         return RemoteItem(remote_id, etag.strip() if etag else None)
+
+    def _etag_of(self, remote_id: str, what: str) -> str | None:
+        headers = {"Depth": "0", "Content-Type": "application/xml; charset=utf-8"}
+        response = self._request(
+            urljoin(self.calendar_url, remote_id), "PROPFIND", what, _ETAGS, headers
+        )
+        if response.status != 207:
+            return None
+        try:
+            found = ET.fromstring(response.raw.encode("utf-8")).findtext(f".//{DAV}getetag")
+        except ET.ParseError:
+            return None
+        return found.strip() if found else None
 
     def create(self, event: Event, remote_id: str) -> RemoteItem:
         return self._write(event, remote_id, {"If-None-Match": "*"}, f"creating '{event.summary}'")

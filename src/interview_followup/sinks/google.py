@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from interview_followup.errors import RemoteError
+from interview_followup.google_auth import RELOGIN_HINT as _RELOGIN
 from interview_followup.model import Event
 from interview_followup.sinks.base import (
     CalendarMissing,
@@ -30,7 +31,6 @@ BATCH_LIMIT = 50
 MAX_ATTEMPTS = 6
 _RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
-_RELOGIN = "run: followup google login --client-secrets FILE"
 
 
 def _when(value: Any, tz: str, all_day: bool) -> dict[str, str]:
@@ -103,6 +103,7 @@ class GoogleSink:
     # --- requests, with bounded exponential back-off and jitter ---
 
     def execute(self, request: Any, what: str) -> Any:
+        from google.auth.exceptions import RefreshError, TransportError
         from googleapiclient.errors import HttpError
         from httplib2 import HttpLib2Error
 
@@ -116,7 +117,11 @@ class GoogleSink:
                 retryable = status in _RETRY_STATUSES or (status == 403 and reason in _RATE_REASONS)
                 if not retryable or last:
                     raise self._translate(status, reason, what) from None
-            except (HttpLib2Error, OSError) as error:
+            except RefreshError:
+                raise RemoteError(
+                    f"Google no longer accepts the saved sign-in (revoked, or an expired key); {_RELOGIN}"
+                ) from None
+            except (HttpLib2Error, OSError, TransportError) as error:
                 if last:
                     raise Unavailable(
                         f"cannot reach Google Calendar while {what} ({type(error).__name__}); check your"

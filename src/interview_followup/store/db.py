@@ -186,6 +186,12 @@ def _explain(path: Path, error: sqlite3.DatabaseError) -> str:
         return f"the database {path} is corrupt ({text}); restore it from a backup or move it away"
     if "readonly" in text or "unable to open" in text:
         return f"cannot write the database {path} ({text}); check the folder's permissions"
+    if "locked" in text or "busy" in text:
+        return (
+            f"the database {path} stayed busy (another followup is writing); try again in a moment"
+        )
+    if "full" in text:
+        return f"the disk holding {path} is full; free some space and try again"
     return f"database error in {path}: {text}"
 
 
@@ -202,15 +208,26 @@ def _migrate(conn: sqlite3.Connection) -> None:
 
 @contextmanager
 def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction, taking the write lock up front so no update is lost."""
-    conn.execute("BEGIN IMMEDIATE")
+    """One write transaction, taking the write lock up front so no update is lost.
+
+    A database error (locked too long, disk full, read-only) becomes a StoreError.
+    """
     try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    else:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
         conn.execute("COMMIT")
+    except sqlite3.OperationalError as error:
+        raise StoreError(_explain(_path_of(conn), error)) from None
+
+
+def _path_of(conn: sqlite3.Connection) -> Path:
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return Path(row[2] if row else "?")
 
 
 def meta(conn: sqlite3.Connection, key: str) -> str:

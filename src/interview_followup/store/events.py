@@ -14,12 +14,11 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from interview_followup.model import Event, EventStatus, Followup, Kind
+from interview_followup.model import UID_DOMAIN, Event, EventStatus, Followup, Kind
 from interview_followup.timezones import zone
 
 from .db import meta
 
-UID_DOMAIN = "interview-followup"
 HASH_VERSION = "v1"
 
 
@@ -182,13 +181,23 @@ def load(conn: sqlite3.Connection, interview_ids: Iterable[int] | None = None) -
     return [_row_to_event(row) for row in rows]
 
 
-def load_rendered(conn: sqlite3.Connection) -> list[tuple[Event, str | None]]:
-    """Every event with its cached VEVENT text (None when not rendered since it changed)."""
-    return [(_row_to_event(row), row["ics"]) for row in conn.execute("SELECT * FROM events")]
+def load_rendered(conn: sqlite3.Connection, version: str) -> list[tuple[Event, str | None]]:
+    """Every event with its cached VEVENT text: None when it changed since it was
+    rendered, or when the texts were made by another version of the renderer."""
+    valid = meta(conn, "render_version") == version
+    return [
+        (_row_to_event(row), row["ics"] if valid else None)
+        for row in conn.execute("SELECT * FROM events")
+    ]
 
 
-def save_rendered(conn: sqlite3.Connection, rendered: Iterable[tuple[Event, str]]) -> None:
+def save_rendered(
+    conn: sqlite3.Connection, rendered: Iterable[tuple[Event, str]], version: str
+) -> None:
     """Keep rendered texts, unless the event changed meanwhile (another process)."""
+    if meta(conn, "render_version") != version:
+        conn.execute("UPDATE events SET ics = NULL")
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('render_version', ?)", (version,))
     conn.executemany(
         "UPDATE events SET ics = ? WHERE uid = ? AND hash = ? AND sequence = ?",
         [(text, event.uid, event.hash, event.sequence) for event, text in rendered],

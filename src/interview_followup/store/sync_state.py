@@ -6,18 +6,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from interview_followup.model import SyncRecord as Record
 from interview_followup.store.db import write
-
-
-@dataclass(frozen=True)
-class Record:
-    uid: str
-    remote_id: str
-    etag: str | None
-    pushed_hash: str
-    sequence: int
-    state: str = "present"  # 'present', 'deleted' (by us) or 'gone' (deleted by the user)
-    generation: int = 0
 
 
 @dataclass(frozen=True)
