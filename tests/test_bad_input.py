@@ -22,6 +22,13 @@ def log_with(*extra: str) -> list[str]:
 # (arguments, the field the message must name). Interview 1 is Northwind (2027-11-15,
 # interviewers Jane Doe and Raj Patel); interview 2 is Globex (2027-12-16, decision 12-23).
 CASES = [
+    # Found in review: values that once reached a traceback.
+    pytest.param(log_with("--duration", "²"), "duration", id="duration-superscript"),
+    pytest.param(["log", "--company", "Acme", "--at", "9999-12-31 22:00"], "at", id="year-9999"),
+    pytest.param(log_with("--decision-by", "in 999999999 days"), "decision-by", id="decision-far"),
+    pytest.param(
+        ["config", "set", "thank_you_after", "²"], "thank_you_after", id="config-superscript"
+    ),
     # log: dates, times, zones, durations, people, links, text
     pytest.param(["log", "--company", "Acme", "--at", "2027-13-01 10:00"], "at", id="month-13"),
     pytest.param(["log", "--company", "Acme", "--at", "2027-11-15 25:00"], "at", id="hour-25"),

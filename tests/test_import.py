@@ -227,6 +227,7 @@ def test_multiline_row_reports_the_line_it_starts_on(us_cli: Cli, tmp_path: Path
         ("broken.json", "[{", "is not valid JSON"),
         ("object.json", '{"company": "Acme"}', "expected a list of interview objects"),
         ("latin1.csv", b"company,at\nM\xfcller,2027-11-15 10:00\n", "UTF-8"),
+        ("huge-cell.csv", 'company,at\nA,"' + "x" * 140_000 + '"\n', "not readable as CSV"),
     ],
 )
 def test_unreadable_files(
@@ -263,3 +264,12 @@ def test_list_json_imports_back(
 
     assert without_ids(us_cli.json("list")) == without_ids(listed)
     assert [(e["kind"], e["who"], e["start"], e["status"]) for e in us_cli.plan(all_=True)] == plans
+
+
+def test_interviewers_of_the_wrong_type_are_refused(populated: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "typed.json"
+    path.write_text(json.dumps([{"company": "Acme", "at": "2027-11-15 10:00", "interviewers": 5}]))
+    before = snapshot(populated.home)
+    result = populated("import", path)
+    assert result.code == 2 and "entry 1: interviewer:" in result.err
+    assert snapshot(populated.home) == before

@@ -58,7 +58,7 @@ _DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$", re.IGN
 def parse_minutes(key: str, text: str) -> int:
     """'90', '90m', '1h', '1h30m' -> minutes."""
     text = str(text).strip()
-    if text.isdigit():
+    if re.fullmatch(r"[0-9]{1,6}", text):
         return int(text)
     match = _DURATION.match(text)
     if not text or not match or not any(match.groups()):

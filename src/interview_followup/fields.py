@@ -46,6 +46,10 @@ def _flag(name: str) -> str:
 def _people(value: Any) -> tuple[Person, ...]:
     if isinstance(value, str):
         value = [part for part in value.split(";") if part.strip()]
+    if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
+        raise InputError(
+            "interviewer", "expected 'Name <email>' entries, as a list or separated by ';'"
+        )
     return tuple(parse_person(item, "interviewer") for item in value)
 
 

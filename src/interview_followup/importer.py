@@ -84,6 +84,15 @@ def _person_text(value: Any) -> Any:
 
 def _csv_records(path: Path, text: str) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
     reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _csv_rows(path, reader)
+    except csv.Error as error:  # a runaway quote, a cell over the size limit...
+        raise InputError(
+            "file", f"{path.name} line {reader.line_num}: not readable as CSV ({error})"
+        ) from None
+
+
+def _csv_rows(path: Path, reader: Any) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
     header = next(reader, None)
     if not header:
         raise InputError("file", f"{path} is empty; the first line must name the columns")

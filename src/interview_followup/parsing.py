@@ -38,7 +38,22 @@ def parse_start(text: str, field: str = "at") -> datetime:
         raise InputError(
             field, f"{text!r} is not a date and time like '2027-11-15 10:00'"
         ) from None
+    check_year(moment.year, text, field)
     return moment
+
+
+# Far enough for any job search; keeps the date arithmetic clear of datetime's limits.
+YEARS = range(1970, 2201)
+
+
+def check_year(year: int, text: object, field: str) -> None:
+    if year not in YEARS:
+        raise InputError(field, f"{text!r} is outside the years {YEARS[0]} to {YEARS[-1]}")
+
+
+def _digits(text: str) -> bool:
+    """Plain ASCII digits only: str.isdigit() also accepts '²', which int() refuses."""
+    return re.fullmatch(r"[0-9]+", text) is not None
 
 
 def parse_iso_date(text: str, field: str) -> date:
@@ -54,6 +69,17 @@ def parse_day(text: str, reference: date, field: str = "decision-by") -> date:
     Understood: 'today', 'tomorrow', 'friday', 'next friday' (the first one after
     ``reference``), 'in 3 days', 'in a week', 'in 2 weeks', 'in 5 business days'.
     """
+    if len(str(text)) > 100:
+        raise InputError(field, "is too long to be a date")
+    try:
+        day = _parse_day(text, reference, field)
+    except OverflowError:
+        raise InputError(field, f"{text!r} is too far away") from None
+    check_year(day.year, text, field)
+    return day
+
+
+def _parse_day(text: str, reference: date, field: str) -> date:
     phrase = " ".join(str(text).strip().lower().split())
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", phrase):
         return parse_iso_date(phrase, field)
@@ -68,7 +94,11 @@ def parse_day(text: str, reference: date, field: str = "decision-by") -> date:
     relative = re.fullmatch(r"in (\w+) (business days?|days?|weeks?)", phrase)
     if relative:
         count_text, unit = relative.groups()
-        count = int(count_text) if count_text.isdigit() else _NUMBERS.get(count_text)
+        count = (
+            int(count_text)
+            if _digits(count_text) and len(count_text) < 6
+            else _NUMBERS.get(count_text)
+        )
         if count is not None:
             if unit.startswith("business"):
                 from .days import BusinessDays
@@ -126,7 +156,7 @@ def parse_person(text: str, field: str) -> Person:
 
 def parse_duration(text: str | int, field: str = "duration") -> int:
     raw = str(text).strip()
-    if not raw.isdigit() or not 5 <= int(raw) <= 24 * 60:
+    if not _digits(raw) or not 5 <= int(raw) <= 24 * 60:
         raise InputError(field, f"{text!r} is not a length in minutes from 5 to 1440")
     return int(raw)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -334,7 +335,7 @@ def ensure_exists(ws: Workspace, interview_id: int) -> None:
 
 
 def parse_id(text: str) -> int:
-    if not str(text).isdigit():
+    if not re.fullmatch(r"[0-9]{1,18}", str(text)):
         raise InputError("id", f"{text!r} is not an interview id (a number; see: followup list)")
     return int(text)
 
