@@ -273,3 +273,18 @@ def test_interviewers_of_the_wrong_type_are_refused(populated: Cli, tmp_path: Pa
     result = populated("import", path)
     assert result.code == 2 and "entry 1: interviewer:" in result.err
     assert snapshot(populated.home) == before
+
+
+def test_an_imported_acceptance_withdraws_the_other_open_processes(us_cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "accepted.csv"
+    path.write_text(
+        "company,at,tz,status\n"
+        "Accepted Co,2030-05-06 10:00,UTC,accepted\n"
+        "Still Open,2030-05-07 10:00,UTC,\n"
+        "Turned Down,2030-05-08 10:00,UTC,rejected\n"
+    )
+    us_cli.ok("import", path)
+    statuses = {i["company"]: i["status"] for i in us_cli.json("list", "--json")}
+    assert statuses == {"Accepted Co": "accepted", "Still Open": "withdrawn", "Turned Down": "rejected"}
+    kinds = [e["kind"] for e in us_cli.json("plan", "--json") if e["kind"] == "withdraw"]
+    assert kinds == ["withdraw"]

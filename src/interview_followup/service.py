@@ -201,17 +201,21 @@ def set_status(
     from .parsing import parse_status
 
     status = parse_status(status_text)
-    withdrawn: list[int] = []
     with db.write(ws.conn):
-        interview = interview_rows.get(ws.conn, interview_id)
-        if interview.status is status:
-            return []
-        _record_status(ws, interview_id, status, now)
-        if status is Status.ACCEPTED:
-            for other in interview_rows.all_interviews(ws.conn):
-                if other.id != interview_id and other.status in OPEN_STATUSES:
-                    _record_status(ws, other.id, Status.WITHDRAWN, now, because_of=interview_id)
-                    withdrawn.append(other.id)
+        return _change_status(ws, interview_id, status, now)
+
+
+def _change_status(ws: Workspace, interview_id: int, status: Status, now: datetime) -> list[int]:
+    """The status change with its cascade: accepting withdraws every other open process."""
+    if interview_rows.get(ws.conn, interview_id).status is status:
+        return []
+    _record_status(ws, interview_id, status, now)
+    withdrawn: list[int] = []
+    if status is Status.ACCEPTED:
+        for other in interview_rows.all_interviews(ws.conn):
+            if other.id != interview_id and other.status in OPEN_STATUSES:
+                _record_status(ws, other.id, Status.WITHDRAWN, now, because_of=interview_id)
+                withdrawn.append(other.id)
     return withdrawn
 
 
@@ -357,6 +361,7 @@ def import_file(ws: Workspace, path: str, now: datetime | None = None) -> Import
     rows, ignored = importer.read(Path(path), ws.settings)
     added: list[int] = []
     updated: list[int] = []
+    statuses: list[tuple[int, Status]] = []
     with db.write(ws.conn):
         for row in rows:
             existing = interview_rows.find_same(
@@ -370,9 +375,9 @@ def import_file(ws: Workspace, path: str, now: datetime | None = None) -> Import
                 before = interview_rows.get(ws.conn, existing)
                 _update(ws, before, replace(row.interview, id=existing, status=before.status), now)
                 updated.append(existing)
-            if (
-                row.status is not None
-                and interview_rows.get(ws.conn, interview_id).status is not row.status
-            ):
-                _record_status(ws, interview_id, row.status, now)
+            if row.status is not None:
+                statuses.append((interview_id, row.status))
+        # After every row is in: an acceptance then withdraws the rows it should.
+        for interview_id, status in statuses:
+            _change_status(ws, interview_id, status, now)
     return ImportReport(added, updated, ignored)

@@ -57,6 +57,18 @@ class Action:
         return f"{self.op.value:<8} {title}" + (f" ({self.reason})" if self.reason else "")
 
 
+_HEADINGS = {
+    Op.CREATE: "created",
+    Op.RECOVER: "updated",
+    Op.UPDATE: "updated",
+    Op.DELETE: "deleted",
+    Op.CONFLICT: "conflicts",
+    Op.SKIP: "skipped",
+    Op.GONE: "skipped",
+    Op.ADOPT: "adopted",
+}
+
+
 @dataclass
 class Report:
     created: int = 0
@@ -70,6 +82,12 @@ class Report:
     dry_run: bool = False
     actions: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+    def tally(self, op: Op) -> None:
+        """Count one action under the heading the report shows it."""
+        heading = _HEADINGS.get(op)
+        if heading is not None:
+            setattr(self, heading, getattr(self, heading) + 1)
 
     @property
     def ok(self) -> bool:
@@ -232,7 +250,7 @@ def apply(
     for action in actions:
         report.actions.append(action.describe())
         try:
-            _apply_one(action, sink, save, report)
+            report.tally(_apply_one(action, sink, save))
         except PreconditionFailed as error:
             report.conflicts += 1
             report.errors.append(f"{action.uid}: {error.message}")
@@ -287,14 +305,14 @@ def _apply_batch(
     return True
 
 
-def _apply_one(action: Action, sink: Sink, save: Callable[[Record], None], report: Report) -> None:
+def _apply_one(action: Action, sink: Sink, save: Callable[[Record], None]) -> Op:
+    """Carry out one action; returns what it turned out to be, for the report."""
     event, record, live = action.event, action.record, action.remote
     generation = _generation(action)
     if action.op is Op.CREATE:
         assert event is not None
         item = sink.create(event, sink.remote_id_for(event, generation))
         save(_record(event, item, generation))
-        report.created += 1
     elif action.op in (Op.RECOVER, Op.UPDATE):
         assert event is not None and live is not None
         try:
@@ -302,47 +320,25 @@ def _apply_one(action: Action, sink: Sink, save: Callable[[Record], None], repor
         except ItemMissing:  # deleted by the user since we listed
             if record is not None:
                 save(replace(record, state="gone", etag=None))
-            report.skipped += 1
-            return
+            return Op.GONE
         save(_record(event, item, generation))
-        report.updated += 1
     elif action.op is Op.DELETE:
         assert live is not None
         with contextlib.suppress(ItemMissing):
             sink.delete(live)
         if record is not None:
             save(replace(record, state="deleted", etag=None))
-        report.deleted += 1
     elif action.op is Op.ADOPT:
         assert record is not None and live is not None
         save(replace(record, etag=live.etag))
-        report.adopted += 1
-    elif action.op is Op.FORGET:
+    elif action.op in (Op.FORGET, Op.GONE):
         assert record is not None
-        save(replace(record, state="deleted", etag=None))
-    elif action.op is Op.GONE:
-        assert record is not None
-        save(replace(record, state="gone", etag=None))
-        report.skipped += 1
-    elif action.op is Op.CONFLICT:
-        report.conflicts += 1
-    elif action.op is Op.SKIP:
-        report.skipped += 1
+        save(replace(record, state="deleted" if action.op is Op.FORGET else "gone", etag=None))
+    return action.op
 
 
 def count_planned(actions: Sequence[Action], report: Report) -> None:
     """Fill a dry-run report: what would happen, with nothing done."""
     for action in actions:
         report.actions.append(action.describe())
-        if action.op is Op.CREATE:
-            report.created += 1
-        elif action.op in (Op.RECOVER, Op.UPDATE):
-            report.updated += 1
-        elif action.op is Op.DELETE:
-            report.deleted += 1
-        elif action.op is Op.CONFLICT:
-            report.conflicts += 1
-        elif action.op in (Op.SKIP, Op.GONE):
-            report.skipped += 1
-        elif action.op is Op.ADOPT:
-            report.adopted += 1
+        report.tally(action.op)

@@ -39,15 +39,26 @@ def content_hash(fields: dict[str, object]) -> str:
 
 
 def _content(step: Followup, tz: str, alarm_minutes: int | None) -> dict[str, object]:
+    return _hashed_fields(
+        step.summary, step.description, _when(step.start), _when(step.end), step.all_day, tz,
+        step.status.value, list(step.categories), alarm_minutes,
+    )  # fmt: skip
+
+
+def _hashed_fields(
+    summary: str, description: str, start: str, end: str, all_day: bool, tz: str,
+    status: str, categories: list[str], alarm_minutes: int | None,
+) -> dict[str, object]:  # fmt: skip
+    """What a calendar shows of an event: the one shape its content hash is taken of."""
     return {
-        "summary": step.summary,
-        "description": step.description,
-        "start": _when(step.start),
-        "end": _when(step.end),
-        "all_day": step.all_day,
+        "summary": summary,
+        "description": description,
+        "start": start,
+        "end": end,
+        "all_day": all_day,
         "tz": tz,
-        "status": step.status.value,
-        "categories": list(step.categories),
+        "status": status,
+        "categories": categories,
         "alarm_minutes": alarm_minutes,
     }
 
@@ -123,17 +134,10 @@ def reconcile(
 def _cancel_orphan(conn: sqlite3.Connection, uid: str, stamp: str) -> None:
     """A step that left the plan (an interviewer removed, fewer check-ins) is cancelled."""
     row = conn.execute("SELECT * FROM events WHERE uid = ?", (uid,)).fetchone()
-    content = {
-        "summary": row["summary"],
-        "description": row["description"],
-        "start": row["start"],
-        "end": row["end"],
-        "all_day": bool(row["all_day"]),
-        "tz": row["tz"],
-        "status": EventStatus.CANCELLED.value,
-        "categories": json.loads(row["categories"]),
-        "alarm_minutes": None,
-    }
+    content = _hashed_fields(
+        row["summary"], row["description"], row["start"], row["end"], bool(row["all_day"]), row["tz"],
+        EventStatus.CANCELLED.value, json.loads(row["categories"]), None,
+    )  # fmt: skip
     conn.execute(
         "UPDATE events SET status = 'cancelled', alarm_minutes = NULL, hash = ?, sequence = sequence + 1,"
         " changed_at = ?, ics = NULL WHERE uid = ?",
