@@ -204,3 +204,16 @@ def test_reading_commands_change_no_file(populated: Cli) -> None:
     for args in (["list"], ["plan", "--all"], ["agenda"], ["config", "list"]):
         populated.ok(*args)
     assert snapshot(populated.home) == before
+
+
+def test_loose_private_files_get_a_warning(cli: Cli) -> None:
+    cli.log("--company", "Acme", "--at", "2027-11-15 10:00", "--tz", NY)
+    token = cli.home / "google-token.json"
+    token.write_text("{}")
+    token.chmod(0o644)
+    database(cli.home).chmod(0o644)
+    result = cli("list")
+    assert result.code == 0
+    warned = [line for line in result.err.splitlines() if line.startswith("warning:")]
+    assert len(warned) == 2 and all("chmod 600" in line for line in warned)
+    assert any("google-token.json" in line for line in warned)

@@ -253,16 +253,9 @@ def show(settings: Settings, name: str) -> str:
 @contextmanager
 def locked(path: Path | None = None) -> Iterator[None]:
     """Hold the config file's lock: read-modify-write cycles of two processes never interleave."""
-    import fcntl
-
     path = path or paths.config_path()
-    paths.ensure_private_dir(path.parent)
-    fd = os.open(path.with_name(".config.lock"), os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with paths.file_lock(path.with_name(".config.lock")):
         yield
-    finally:
-        os.close(fd)  # closing releases the lock
 
 
 def set_value(name: str, text: str, path: Path | None = None, *, lock: bool = True) -> str:

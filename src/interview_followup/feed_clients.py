@@ -9,12 +9,8 @@ merges them under a file lock so several server processes can share the file.
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import sys
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,38 +77,6 @@ def read_clients(path: Path | None = None) -> list[ClientFetch]:
     return sorted(found, key=lambda e: e.last_fetch, reverse=True)
 
 
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Serialise read-merge-write between processes."""
-    if sys.platform == "win32":  # no flock; the atomic replace still keeps the file whole
-        yield
-        return
-    import fcntl
-
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    # paths.write_private_file names its temporary file by pid only, so two threads of
-    # one server could collide there; a random suffix keeps every writer apart.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def merge(stored: list[ClientFetch], seen: list[ClientFetch]) -> list[ClientFetch]:
     """Add new observations (``fetches`` counted since the last write) to the stored ones."""
     merged = {entry.key: entry for entry in stored}
@@ -136,10 +100,10 @@ def merge(stored: list[ClientFetch], seen: list[ClientFetch]) -> list[ClientFetc
 def store(path: Path, seen: list[ClientFetch]) -> None:
     """Merge ``seen`` into the file at ``path``; safe with other writers."""
     paths.ensure_private_dir(path.parent)
-    with _locked(path.with_name(f".{path.name}.lock")):
+    with paths.file_lock(path.with_name(f".{path.name}.lock")):
         entries = merge(read_clients(path), seen)
         text = json.dumps({"clients": [_to_json(e) for e in entries]}, indent=1)
-        _write_atomic(path, text + "\n")
+        paths.write_private_file(path, text + "\n")
 
 
 class FetchRecorder:

@@ -43,8 +43,20 @@ def open_workspace(*, create: bool = True) -> Workspace:
     settings = config.load()
     path = paths.database_path()
     conn = db.connect(path, create=create)
-    warnings = [w for w in (db.warn_if_loose(path),) if w]
-    return Workspace(conn, settings, warnings)
+    return Workspace(conn, settings, loose_file_warnings())
+
+
+def loose_file_warnings() -> list[str]:
+    """A warning for each of our private files that others may read."""
+    data = paths.data_dir()
+    private = [
+        paths.database_path(),
+        paths.config_path(),
+        data / "feed-token",
+        data / "google-token.json",
+        data / "google-service-account.json",
+    ]
+    return [w for w in map(db.warn_if_loose, private) if w]
 
 
 # --- keeping the stored events equal to the policy ---
@@ -59,6 +71,34 @@ def _refresh(ws: Workspace, interview_id: int, now: datetime) -> int:
     return event_rows.reconcile(
         ws.conn, interview_id, steps, interview.tz, ws.settings.alarm_minutes, now
     )
+
+
+# Settings the schedule depends on: changing one recomputes every plan.
+_PLAN_KEYS = frozenset(
+    {
+        "country",
+        "subdivision",
+        "thank_you_after",
+        "thank_you_within",
+        "follow_up_time",
+        "revised_follow_up_time",
+        "no_date_wait_business_days",
+        "check_ins",
+        "alarm_minutes",
+    }
+)
+
+
+def set_config(key: str, value: str) -> str:
+    """Store one setting (validated with the rest of the file); replan when it matters."""
+    stored = config.set_value(key, value)
+    if key in _PLAN_KEYS and paths.database_path().exists():
+        ws = open_workspace()
+        try:
+            refresh_all(ws)
+        finally:
+            ws.close()
+    return stored
 
 
 def refresh_all(ws: Workspace, now: datetime | None = None) -> int:

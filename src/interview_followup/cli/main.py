@@ -338,13 +338,9 @@ def config_get(key: str) -> None:
 @click.argument("value")
 def config_set(key: str, value: str) -> None:
     """Change one setting; plans are recomputed to match."""
-    from interview_followup import config, paths, service
+    from interview_followup import service
 
-    stored = config.set_value(key, value)
-    if paths.database_path().exists() and not key.startswith(("caldav.", "google.", "feed_")):
-        with workspace() as ws:
-            service.refresh_all(ws)
-    click.echo(f"{key} = {stored}")
+    click.echo(f"{key} = {service.set_config(key, value)}")
 
 
 @config_group.command(name="list")
