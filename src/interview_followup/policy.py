@@ -15,7 +15,7 @@ from . import texts
 from .config import Settings
 from .days import BusinessDays
 from .model import Change, ChangeType, EventStatus, Followup, Interview, Kind, Person, Status
-from .timezones import zone
+from .timezones import starts_at, zone
 
 LATEST_THANK_YOU = time(20, 0)
 EARLIEST_THANK_YOU = time(8, 0)
@@ -120,12 +120,6 @@ def _base_schedule(
     return drafts
 
 
-def _instant(start: datetime | date, tz: ZoneInfo) -> datetime:
-    """When an event begins, as an aware instant (00:00 for an all-day event)."""
-    naive = start if isinstance(start, datetime) else datetime.combine(start, time())
-    return naive.replace(tzinfo=tz)
-
-
 def _local_day(moment: datetime, tz: ZoneInfo) -> date:
     return moment.astimezone(tz).date()
 
@@ -173,7 +167,7 @@ def schedule(
         ahead = {
             i
             for i, d in enumerate(drafts)
-            if _instant(d.start, tz) > change.at and not _is_done(d, marks)
+            if starts_at(d.start, tz) > change.at and not _is_done(d, marks)
         }
         today = _local_day(change.at, tz)
         if change.status is Status.WAITING:
@@ -182,7 +176,7 @@ def schedule(
             cancelled = {
                 i
                 for i in cancelled
-                if drafts[i].kind in _EXTRA_KINDS or _instant(drafts[i].start, tz) <= change.at
+                if drafts[i].kind in _EXTRA_KINDS or starts_at(drafts[i].start, tz) <= change.at
             }
             cancelled |= {i for i in ahead if drafts[i].kind in _EXTRA_KINDS}
         elif change.status is Status.WITHDRAWN:
@@ -204,7 +198,7 @@ def schedule(
     events = [
         _finish(interview, d, i in cancelled, _is_done(d, marks), tz) for i, d in enumerate(drafts)
     ]
-    return sorted(events, key=lambda e: (_instant(e.start, tz), e.kind.value, e.who, e.index))
+    return sorted(events, key=lambda e: (starts_at(e.start, tz), e.kind.value, e.who, e.index))
 
 
 def _put_extra(

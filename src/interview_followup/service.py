@@ -6,7 +6,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from . import config, paths
@@ -16,7 +16,7 @@ from .model import OPEN_STATUSES, Change, ChangeType, Event, EventStatus, Interv
 from .store import db
 from .store import events as event_rows
 from .store import interviews as interview_rows
-from .timezones import zone
+from .timezones import starts_at, zone
 
 
 def utc_now() -> datetime:
@@ -108,16 +108,16 @@ def refresh_all(ws: Workspace, now: datetime | None = None) -> int:
         return sum(_refresh(ws, i.id, now) for i in interview_rows.all_interviews(ws.conn))
 
 
-def _start_instant(value: datetime | date, tz: str) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    return datetime.combine(value, time()).replace(tzinfo=zone(tz))
-
-
 def sort_events(items: Iterable[Event]) -> list[Event]:
     return sorted(
         items,
-        key=lambda e: (_start_instant(e.start, e.tz), e.interview_id, e.kind.value, e.who, e.index),
+        key=lambda e: (
+            starts_at(e.start, zone(e.tz)),
+            e.interview_id,
+            e.kind.value,
+            e.who,
+            e.index,
+        ),
     )
 
 

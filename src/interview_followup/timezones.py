@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -56,3 +57,11 @@ def machine_zone() -> str:
             continue
         return name
     return "UTC"
+
+
+def starts_at(start: datetime | date, tz: ZoneInfo) -> datetime:
+    """When something begins, as an aware instant: an all-day date begins at 00:00 in
+    ``tz``; a naive time is wall-clock time in ``tz``."""
+    if not isinstance(start, datetime):
+        start = datetime.combine(start, time())
+    return start if start.tzinfo is not None else start.replace(tzinfo=tz)

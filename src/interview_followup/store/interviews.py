@@ -121,10 +121,7 @@ def find_same(conn: sqlite3.Connection, company: str, role: str, start: datetime
         "SELECT id, company, role FROM interviews WHERE start = ?",
         (start.isoformat(timespec="minutes"),),
     ):
-        if (
-            row["company"].casefold() == company.casefold()
-            and row["role"].casefold() == role.casefold()
-        ):
+        if _same_process(row, company, role):
             return int(row["id"])
     return None
 
@@ -136,12 +133,15 @@ def find_open_rounds(conn: sqlite3.Connection, company: str, role: str, exclude:
         f"SELECT id, company, role FROM interviews WHERE id != ? AND status IN ({','.join('?' * 4)})",
         [exclude, *open_values],
     )
-    return [
-        int(row["id"])
-        for row in rows
-        if row["company"].casefold() == company.casefold()
+    return [int(row["id"]) for row in rows if _same_process(row, company, role)]
+
+
+def _same_process(row: sqlite3.Row, company: str, role: str) -> bool:
+    """Same company and role, ignoring case: rounds of one application."""
+    return bool(
+        row["company"].casefold() == company.casefold()
         and row["role"].casefold() == role.casefold()
-    ]
+    )
 
 
 def add_change(conn: sqlite3.Connection, interview_id: int, change: Change) -> None:
