@@ -275,7 +275,9 @@ def test_interviewers_of_the_wrong_type_are_refused(populated: Cli, tmp_path: Pa
     assert snapshot(populated.home) == before
 
 
-def test_an_imported_acceptance_withdraws_the_other_open_processes(us_cli: Cli, tmp_path: Path) -> None:
+def test_an_imported_acceptance_withdraws_the_other_open_processes(
+    us_cli: Cli, tmp_path: Path
+) -> None:
     path = tmp_path / "accepted.csv"
     path.write_text(
         "company,at,tz,status\n"
@@ -285,6 +287,10 @@ def test_an_imported_acceptance_withdraws_the_other_open_processes(us_cli: Cli, 
     )
     us_cli.ok("import", path)
     statuses = {i["company"]: i["status"] for i in us_cli.json("list", "--json")}
-    assert statuses == {"Accepted Co": "accepted", "Still Open": "withdrawn", "Turned Down": "rejected"}
+    assert statuses == {
+        "Accepted Co": "accepted",
+        "Still Open": "withdrawn",
+        "Turned Down": "rejected",
+    }
     kinds = [e["kind"] for e in us_cli.json("plan", "--json") if e["kind"] == "withdraw"]
     assert kinds == ["withdraw"]

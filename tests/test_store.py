@@ -217,3 +217,21 @@ def test_loose_private_files_get_a_warning(cli: Cli) -> None:
     warned = [line for line in result.err.splitlines() if line.startswith("warning:")]
     assert len(warned) == 2 and all("chmod 600" in line for line in warned)
     assert any("google-token.json" in line for line in warned)
+
+
+def test_each_event_notes_the_version_of_its_last_change(cli: Cli) -> None:
+    """What lets the feed read only the events changed since it last looked."""
+    from interview_followup import ical
+
+    first = cli.log("--company", "Acme", "--at", "2027-11-15 10:00", "--tz", NY)
+    cli.log("--company", "Globex", "--at", "2027-11-16 10:00", "--tz", NY)
+    with sqlite3.connect(database(cli.home)) as conn:
+        conn.row_factory = sqlite3.Row
+        before = db.state_version(conn)
+    cli.ok("status", str(first), "heard")
+    with sqlite3.connect(database(cli.home)) as conn:
+        conn.row_factory = sqlite3.Row
+        changed = event_rows.load_rendered(conn, ical.RENDER_VERSION, changed_after=before)
+        assert changed and {e.interview_id for e, _ in changed} == {first}
+        assert all(e.status.value == "cancelled" for e, _ in changed)
+        assert db.state_version(conn) > before

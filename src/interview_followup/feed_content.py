@@ -140,6 +140,10 @@ class FeedSource:
         self._clock = clock
         self._render_lock = threading.Lock()
         self._snapshot: Snapshot | None = None
+        # Every event as last read, and the state version it was read at: a refresh
+        # reads only the events changed since.
+        self._rows: dict[str, tuple[Event, str | None]] = {}
+        self._read_at: int | None = None
 
     def _key(self, conn: sqlite3.Connection) -> tuple[Hashable, config.Settings, datetime | None]:
         settings, config_changed = self._settings.current()
@@ -164,9 +168,7 @@ class FeedSource:
                 snapshot = self._snapshot
                 if snapshot is not None and snapshot.serves(key, self._clock()):
                     return snapshot  # another thread rendered it while this one waited
-                from . import ical
-
-                rows = event_rows.load_rendered(conn, ical.RENDER_VERSION)
+                rows = self._read_events(conn, db.state_version(conn))
             finally:
                 conn.execute("ROLLBACK")  # read only: nothing to keep
         # Read after the events: no change they hold is later than now, and renders
@@ -190,6 +192,18 @@ class FeedSource:
             last_modified = now
         self._snapshot = Snapshot(key, body, etag, last_modified, selection.expires)
         return self._snapshot
+
+    def _read_events(
+        self, conn: sqlite3.Connection, version: int
+    ) -> list[tuple[Event, str | None]]:
+        from . import ical
+
+        if self._read_at is not None and version < self._read_at:
+            self._rows, self._read_at = {}, None  # another database (a restored backup)
+        changed = event_rows.load_rendered(conn, ical.RENDER_VERSION, changed_after=self._read_at)
+        self._rows.update((event.uid, (event, text)) for event, text in changed)
+        self._read_at = version
+        return list(self._rows.values())
 
     def close(self) -> None:
         self._readers.close()

@@ -133,8 +133,36 @@ def _m002_rendered_events(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE events ADD COLUMN ics TEXT")
 
 
+def _m003_event_versions(conn: sqlite3.Connection) -> None:
+    # Each event notes the state version of its last change, so a long-running reader
+    # (the feed) fetches only what changed since it last looked.
+    _run_script(
+        conn,
+        """
+        ALTER TABLE events ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX events_by_version ON events(version);
+        DROP TRIGGER events_insert_version;
+        DROP TRIGGER events_update_version;
+        CREATE TRIGGER events_insert_version AFTER INSERT ON events BEGIN
+            UPDATE meta SET value = value + 1 WHERE key = 'version';
+            UPDATE events SET version = (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'version')
+                WHERE uid = NEW.uid;
+        END;
+        CREATE TRIGGER events_update_version AFTER UPDATE OF hash, sequence, status ON events BEGIN
+            UPDATE meta SET value = value + 1 WHERE key = 'version';
+            UPDATE events SET version = (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'version')
+                WHERE uid = NEW.uid;
+        END;
+        """,
+    )
+
+
 # Forward-only, in order; the schema version is their count (PRAGMA user_version).
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_initial, _m002_rendered_events]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _m001_initial,
+    _m002_rendered_events,
+    _m003_event_versions,
+]
 
 
 def _create_private(path: Path) -> None:

@@ -185,14 +185,20 @@ def load(conn: sqlite3.Connection, interview_ids: Iterable[int] | None = None) -
     return [_row_to_event(row) for row in rows]
 
 
-def load_rendered(conn: sqlite3.Connection, version: str) -> list[tuple[Event, str | None]]:
-    """Every event with its cached VEVENT text: None when it changed since it was
-    rendered, or when the texts were made by another version of the renderer."""
+def load_rendered(
+    conn: sqlite3.Connection, version: str, changed_after: int | None = None
+) -> list[tuple[Event, str | None]]:
+    """Events with their cached VEVENT text: None when the event changed since it was
+    rendered, or when the texts were made by another version of the renderer.
+
+    All events, or those changed after state version ``changed_after``.
+    """
     valid = meta(conn, "render_version") == version
-    return [
-        (_row_to_event(row), row["ics"] if valid else None)
-        for row in conn.execute("SELECT * FROM events")
-    ]
+    if changed_after is None:
+        rows = conn.execute("SELECT * FROM events")
+    else:
+        rows = conn.execute("SELECT * FROM events WHERE version > ?", (changed_after,))
+    return [(_row_to_event(row), row["ics"] if valid else None) for row in rows]
 
 
 def save_rendered(
