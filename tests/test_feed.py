@@ -628,3 +628,31 @@ def test_help_loads_neither_icalendar_nor_the_server() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_hostile_text_comes_out_escaped_and_intact(home: Path, cli: Cli) -> None:
+    from test_export import HOSTILE_COMPANY, HOSTILE_NOTES
+
+    cli.ok(
+        "log",
+        "--company",
+        HOSTILE_COMPANY,
+        "--at",
+        "2030-03-04 10:00",
+        "--tz",
+        "UTC",
+        "--notes",
+        HOSTILE_NOTES,
+    )
+    with serving(home) as served:
+        reply = served.get()
+    assert reply.status == 200
+    assert b"\r\nORGANIZER" not in reply.body and b"\r\nATTENDEE" not in reply.body
+    found = vevents(reply.calendar())
+    planned = cli.json("plan", "--all", "--json")
+    assert len(found) == len(planned)  # nothing injected, nothing lost
+    stored_company = HOSTILE_COMPANY.replace("\r\n", "\n").replace("\r", "\n")
+    assert sorted(str(e["SUMMARY"]) for e in found) == sorted(e["summary"] for e in planned)
+    assert all(stored_company in str(e["SUMMARY"]) for e in found)
+    stored_notes = HOSTILE_NOTES.replace("\r\n", "\n").replace("\r", "\n").strip()
+    assert any(stored_notes in str(e["DESCRIPTION"]) for e in found)
