@@ -8,6 +8,7 @@ the set of cancelled events still inside their grace period changes.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import sqlite3
 import threading
@@ -202,6 +203,10 @@ class FeedSource:
             self._rows, self._read_at = {}, None  # another database (a restored backup)
         changed = event_rows.load_rendered(conn, ical.RENDER_VERSION, changed_after=self._read_at)
         self._rows.update((event.uid, (event, text)) for event, text in changed)
+        if self._read_at is None:
+            # Tens of thousands of long-lived events: keep the garbage collector from
+            # walking them again on every later render.
+            gc.freeze()
         self._read_at = version
         return list(self._rows.values())
 

@@ -84,11 +84,6 @@ def _zone_block(tzid: str, first: date, last: date) -> str:
     return str(Timezone.from_tzid(tzid, first_date=first, last_date=last).to_ical().decode("utf-8"))
 
 
-def _year_span(events: Sequence[Event]) -> tuple[date, date]:
-    years = [e.start.year for e in events] + [e.end.year for e in events]
-    return date(min(years), 1, 1), date(max(years) + 1, 1, 1)
-
-
 @lru_cache(maxsize=256)
 def _zones_text(tzids: tuple[str, ...], first: date, last: date) -> str:
     return "".join(_zone_block(tzid, first, last) for tzid in tzids)
@@ -121,12 +116,18 @@ def render_calendar(events: Iterable[Event], info: CalendarInfo) -> bytes:
 def assemble(rendered: Sequence[tuple[Event, str]], info: CalendarInfo) -> bytes:
     """A VCALENDAR from events whose VEVENT text is already rendered (or cached)."""
     ordered = sorted(rendered, key=lambda pair: pair[0].uid)
-    events = [event for event, _ in ordered]
     parts = [_header(info)]
-    tzids = tuple(sorted({e.tz for e in events if not e.all_day}))
+    # One pass for the zones in use and the years they must cover (feeds can be large).
+    tzids: set[str] = set()
+    first_year, last_year = 9999, 1
+    for event, _ in ordered:
+        if isinstance(event.start, datetime):
+            tzids.add(event.tz)
+        first_year = min(first_year, event.start.year)
+        last_year = max(last_year, event.end.year)
     if tzids:
-        first, last = _year_span(events)
-        parts.append(_zones_text(tzids, first, last))
+        first, last = date(first_year, 1, 1), date(last_year + 1, 1, 1)
+        parts.append(_zones_text(tuple(sorted(tzids)), first, last))
     parts.extend(text for _, text in ordered)
     parts.append("END:VCALENDAR" + CRLF)
     return "".join(parts).encode("utf-8")
