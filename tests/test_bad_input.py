@@ -292,3 +292,42 @@ def test_config_set_that_cannot_recompute_stores_nothing(populated: Cli) -> None
     assert result.code == 2
     assert_one_line_naming(result.err, "country")
     assert snapshot(populated.home) == before
+
+
+def _without_root_powers(args: list[str]) -> list[str]:
+    """Root ignores file modes; drop the capabilities that let it, so modes apply."""
+    if os.geteuid() != 0:
+        return args
+    return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", *args]
+
+
+@pytest.mark.parametrize("args", [["list"], ["status", "1", "heard"], LOG, ["export", "-o", "-"]])
+def test_read_only_data_directory(populated: Cli, args: list[str]) -> None:
+    home = populated.home
+    files = [p for p in home.iterdir() if p.is_file()]
+    for path in files:
+        path.chmod(0o400)
+    home.chmod(0o500)
+    try:
+        before = snapshot(home)
+        env = {**os.environ, "FOLLOWUP_HOME": str(home)}
+        done = subprocess.run(
+            _without_root_powers([str(FOLLOWUP_BIN), *args]),
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        assert done.returncode == 1, done
+        assert "Traceback" not in done.stderr
+        lines = done.stderr.splitlines()
+        assert (
+            len(lines) == 1
+            and "cannot write the database" in lines[0]
+            and "permissions" in lines[0]
+        ), lines
+        assert snapshot(home) == before
+    finally:
+        home.chmod(0o700)
+        for path in files:
+            path.chmod(0o600)
