@@ -16,9 +16,9 @@ import pytest
 from cli_helpers import ok
 from fakes.google_calendar import FakeGoogleCalendar
 from fault_proxy import FaultProxy
-from radicale_server import PASSWORD, USER, Radicale
+from radicale_server import PASSWORD, Radicale
 from sink_contract import assert_server_matches_plan, log_interviews, plan_now
-from test_sync_caldav import CalDAVHarness
+from test_sync_caldav import CalDAVHarness, sync_args
 from test_sync_google import GoogleHarness
 
 # The kinds of change between runs, so each killed run has real work to do.
@@ -89,16 +89,7 @@ def test_caldav_sync_killed_anywhere_converges(home: Path, radicale: Radicale) -
     try:
         harness = CalDAVHarness(radicale, "Crash test")
         harness.server = radicale
-        args = [
-            "sync",
-            "caldav",
-            "--url",
-            proxy.url,
-            "--username",
-            USER,
-            "--calendar",
-            "Crash test",
-        ]
+        args = sync_args(proxy.url, "Crash test")[:-1]  # no --json: the process is killed
         _crash_loop(harness, args, proxy, runs=10, spread=11)
     finally:
         proxy.stop()

@@ -12,8 +12,16 @@ from typing import Any
 import pytest
 from caldav.davclient import DAVClient
 from cli_helpers import ok, run
+from fault_proxy import FaultProxy
 from radicale_server import PASSWORD, USER, Radicale
-from sink_contract import ForeignEventsContract, ServerEvent, SinkContract, log_interviews, plan_now
+from sink_contract import (
+    ForeignEventsContract,
+    ServerEvent,
+    SinkContract,
+    assert_server_matches_plan,
+    log_interviews,
+    plan_now,
+)
 
 _names = itertools.count()
 
@@ -107,6 +115,10 @@ class CalDAVHarness:
         return {
             uid: e for uid, e in self._all_events().items() if uid.endswith("@interview-followup")
         }
+
+
+def sync_args(url: str, calendar: str) -> list[str]:
+    return ["sync", "caldav", "--url", url, "--username", USER, "--calendar", calendar, "--json"]
 
 
 @pytest.fixture
@@ -229,24 +241,12 @@ def test_sync_dying_halfway_converges(
     radicale: Radicale, home: Path, mode: str, after: int
 ) -> None:
     """The server vanishes mid-sync: the run fails clearly, the next one converges exactly."""
-    from fault_proxy import FaultProxy
-
     log_interviews()
     ok("log", "--company", "Third", "--at", "2030-04-01 09:00", "--tz", "UTC")
     proxy = FaultProxy(radicale.port).start()
     try:
         harness = CalDAVHarness(radicale, f"Follow-ups {next(_names)}")
-        args = [
-            "sync",
-            "caldav",
-            "--url",
-            proxy.url,
-            "--username",
-            USER,
-            "--calendar",
-            harness.calendar,
-            "--json",
-        ]
+        args = sync_args(proxy.url, harness.calendar)
         assert run(*args).code == 0  # creates the calendar; then change everything
         ok("status", "1", "withdrawn")
         ok("promise", "2", "2030-03-20")
@@ -259,10 +259,7 @@ def test_sync_dying_halfway_converges(
         proxy.heal()
         again = run(*args)
         assert again.code == 0, again.err
-        assert_matches = harness.events()
-        assert len(assert_matches) == len(plan_now())  # nothing doubled, nothing missing
-        from sink_contract import assert_server_matches_plan
-
+        assert len(harness.events()) == len(plan_now())  # nothing doubled, nothing missing
         assert_server_matches_plan(harness)
         assert run(*args).json()["updated"] == 0
     finally:
@@ -272,24 +269,11 @@ def test_sync_dying_halfway_converges(
 @pytest.mark.parametrize("status", [412, 500, 503])
 def test_one_event_refused_then_converges(radicale: Radicale, home: Path, status: int) -> None:
     """One write refused (412: changed meanwhile; 5xx): the rest go through, nothing is lost."""
-    from fault_proxy import FaultProxy
-    from sink_contract import assert_server_matches_plan
-
     log_interviews()
     proxy = FaultProxy(radicale.port).start()
     try:
         harness = CalDAVHarness(radicale, f"Follow-ups {next(_names)}")
-        args = [
-            "sync",
-            "caldav",
-            "--url",
-            proxy.url,
-            "--username",
-            USER,
-            "--calendar",
-            harness.calendar,
-            "--json",
-        ]
+        args = sync_args(proxy.url, harness.calendar)
         assert run(*args).code == 0
         ok("promise", "2", "2030-03-20")
         proxy.once = ("PUT", status)
