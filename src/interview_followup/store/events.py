@@ -7,8 +7,6 @@ cancelled, never deleted, so every calendar can be told.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -24,6 +22,9 @@ HASH_VERSION = "v1"
 
 def make_uid(install_id: str, key: tuple[int, str, str, int]) -> str:
     """A UID that is the same for the same (interview, kind, person, index) for ever."""
+    import base64
+    import hashlib  # here, not at the top: read-only commands never hash
+
     digest = hashlib.sha256("|".join([install_id, *map(str, key)]).encode()).digest()
     stem = base64.b32hexencode(digest[:20]).decode().rstrip("=").lower()
     return f"{stem}@{UID_DOMAIN}"
@@ -35,6 +36,8 @@ def _when(value: datetime | date) -> str:
 
 def content_hash(fields: dict[str, object]) -> str:
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    import hashlib
+
     return f"{HASH_VERSION}:{hashlib.sha256(canonical.encode()).hexdigest()}"
 
 
