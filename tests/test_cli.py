@@ -829,3 +829,20 @@ def test_decision_date_phrase_counts_from_the_interview_day(us_cli: Cli) -> None
     )
     assert data["interview"]["decision_by"] == "2027-11-19"
     assert one(data["events"], "decision-day")["start"] == date(2027, 11, 19).isoformat()
+
+
+def test_refresh_brings_stored_events_back_to_the_rules(us_cli: Cli) -> None:
+    """As after an upgrade that changed the wording: stored texts differ from the rules."""
+    import sqlite3
+
+    us_cli.log("--company", "Acme", "--at", "2027-11-15 10:00", "--tz", NY)
+    assert us_cli.ok("refresh").out.strip() == "0 events changed."
+    with sqlite3.connect(us_cli.home / "followup.sqlite3") as conn:
+        conn.execute(
+            "UPDATE events SET summary = 'old words', hash = 'v0:old' WHERE kind = 'follow-up'"
+        )
+    assert us_cli.ok("refresh").out.strip() == "1 event changed."
+    follow_up = [e for e in us_cli.json("plan", "--json") if e["kind"] == "follow-up"]
+    assert (
+        follow_up[0]["summary"].startswith("Follow up with Acme") and follow_up[0]["sequence"] == 1
+    )

@@ -265,6 +265,16 @@ def done(interview_id: int, kind: str, who: str | None) -> None:
     click.echo(f"Marked {count} {kind.strip().lower()} step{'s' if count != 1 else ''} done.")
 
 
+@cli.command()
+def refresh() -> None:
+    """Recompute every plan, e.g. after an upgrade changed the rules or the wording."""
+    from interview_followup import service
+
+    with workspace() as ws:
+        changed = service.refresh_all(ws)
+    click.echo(f"{changed} event{'s' if changed != 1 else ''} changed.")
+
+
 @cli.command(name="import")
 @click.argument("path", metavar="FILE")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
