@@ -286,3 +286,13 @@ def test_one_event_refused_then_converges(radicale: Radicale, home: Path, status
         assert_server_matches_plan(harness)
     finally:
         proxy.stop()
+
+
+def test_dry_run_creates_not_even_the_calendar(radicale: Radicale, home: Path) -> None:
+    log_interviews()
+    harness = CalDAVHarness(radicale, f"Follow-ups {next(_names)}")
+    report = harness.sync("--dry-run")
+    assert report["dry_run"] is True and report["created"] == len(plan_now())
+    assert harness._calendar() is None
+    assert harness.sync()["created"] == len(plan_now())
+    assert harness._calendar() is not None

@@ -97,8 +97,16 @@ def sync_caldav(
     for attempt in range(2):
         known = sync_state.get_target(ws.conn, target)
         sink = caldav.open_sink(
-            url, username, password, name, known.calendar if known else None, target
+            url,
+            username,
+            password,
+            name,
+            known.calendar if known else None,
+            target,
+            create=not dry_run,
         )
+        if sink is None:  # a dry run, and the calendar is still to be made
+            return preview_first_sync(ws)
         try:
             return run(ws, sink, force=force, dry_run=dry_run)
         except CalendarMissing:

@@ -100,13 +100,15 @@ def _client(factory: Any, url: str, username: str, password: str, timeout: int) 
     )
 
 
-def find_or_create_calendar(client: Any, url: str, name: str) -> str:
-    """The URL of the calendar called ``name``, created when missing."""
+def find_calendar(client: Any, url: str, name: str, *, create: bool) -> str | None:
+    """The URL of the calendar called ``name``; created when missing if ``create``."""
     with _translated("finding your calendars", url):
         principal = client.principal()
         for calendar in principal.calendars():
             if (calendar.get_display_name() or "") == name:
                 return str(calendar.url)
+        if not create:
+            return None
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "followup"
         return str(principal.make_calendar(name=name, cal_id=slug).url)
 
@@ -250,8 +252,13 @@ def open_sink(
     calendar_name: str,
     known_calendar: str | None,
     target: str,
-) -> CalDAVSink:
-    """Connect, and find (or create) the calendar unless its URL is already known."""
+    *,
+    create: bool = True,
+) -> CalDAVSink | None:
+    """Connect, and find (or create) the calendar unless its URL is already known.
+
+    None when the calendar does not exist and ``create`` is False (a dry run).
+    """
     client = connect(url, username, password)
-    calendar_url = known_calendar or find_or_create_calendar(client, url, calendar_name)
-    return CalDAVSink(client, calendar_url, target)
+    calendar_url = known_calendar or find_calendar(client, url, calendar_name, create=create)
+    return CalDAVSink(client, calendar_url, target) if calendar_url else None
