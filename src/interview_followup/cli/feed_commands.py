@@ -198,8 +198,3 @@ def feed_status(as_json: bool) -> None:
             "\n404: that client uses an old or wrong URL; subscribe it again with the one"
             " from `followup feed url`."
         )
-
-
-def register_feed_commands(group: click.Group) -> None:
-    group.add_command(serve)
-    group.add_command(feed_group)

@@ -92,7 +92,34 @@ def _echo_plan(events: list[Any], as_json: bool, extra: dict[str, Any] | None = 
         click.echo(output.events_table(events))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(click.Group):
+    """Loads the modules of the bigger command groups only when they are asked for."""
+
+    lazy = {
+        "sync": "interview_followup.cli.sync_commands:sync",
+        "google": "interview_followup.cli.sync_commands:google_group",
+        "serve": "interview_followup.cli.feed_commands:serve",
+        "feed": "interview_followup.cli.feed_commands:feed_group",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.lazy:
+            return super().get_command(ctx, name)
+        import importlib
+
+        module, attribute = self.lazy[name].split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="followup")
 def cli() -> None:
     """Turn each job interview into timely follow-up steps in your calendar.
@@ -361,14 +388,6 @@ def config_list() -> None:
     settings = config.load()
     for name, key in config.KEYS.items():
         click.echo(f"{name} = {config.show(settings, name)!s:<24}  # {key.help}")
-
-
-from interview_followup.cli.feed_commands import register_feed_commands  # noqa: E402
-from interview_followup.cli.sync_commands import google_group, sync  # noqa: E402
-
-cli.add_command(sync)
-cli.add_command(google_group)
-register_feed_commands(cli)
 
 
 def main(argv: list[str] | None = None) -> int:
