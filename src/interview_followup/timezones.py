@@ -7,9 +7,12 @@ import os
 from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING
 
 from .errors import InputError
+
+if TYPE_CHECKING:  # zoneinfo loads its tables on import: only commands that need it pay
+    from zoneinfo import ZoneInfo
 
 # Files in the zoneinfo folder that are no zone to schedule in: the machine's own zone
 # under another name (it changes with the machine), the POSIX rules template, the
@@ -28,6 +31,8 @@ def zone(name: str, field: str = "tz") -> ZoneInfo:
         or name in _NOT_ZONES
     ):
         raise InputError(field, f"{name!r} is not an IANA time zone such as Europe/Berlin")
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
