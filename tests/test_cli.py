@@ -846,3 +846,35 @@ def test_refresh_brings_stored_events_back_to_the_rules(us_cli: Cli) -> None:
     assert (
         follow_up[0]["summary"].startswith("Follow up with Acme") and follow_up[0]["sequence"] == 1
     )
+
+
+@pytest.mark.parametrize(
+    "zone_name", ["Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Tokyo", "UTC"]
+)
+def test_agenda_matches_a_full_scan_in_every_zone(us_cli: Cli, zone_name: str) -> None:
+    """The agenda reads only steps due soon; check it against a scan of the whole plan."""
+    from interview_followup import service
+    from interview_followup.model import EventStatus
+
+    for day in range(1, 20, 3):
+        us_cli.log("--company", f"Co {day}", "--at", f"2030-05-{day:02d} 23:30", "--tz", zone_name)
+    ws = service.open_workspace()
+    try:
+        everything = [e for e in service.plan(ws) if e.status is EventStatus.SCHEDULED]
+        for hours in range(0, 24 * 40, 7):
+            now = datetime(2030, 5, 1, tzinfo=ZoneInfo("UTC")) + timedelta(hours=hours)
+            due = service.agenda(ws, now=now, days_ahead=7)
+            expected = set()
+            for event in everything:
+                local = ZoneInfo(event.tz)
+                today = now.astimezone(local).date()
+                start_day = (
+                    event.start.astimezone(local).date()
+                    if isinstance(event.start, datetime)
+                    else event.start
+                )
+                if start_day <= today + timedelta(days=7):
+                    expected.add(event.uid)
+            assert {e.uid for e in due.overdue + due.upcoming} == expected, now
+    finally:
+        ws.close()

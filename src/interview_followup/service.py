@@ -329,7 +329,9 @@ class Agenda:
 def agenda(ws: Workspace, now: datetime | None = None, days_ahead: int = 7) -> Agenda:
     """Steps still to do: overdue ones, then those due from today to ``days_ahead`` days on."""
     now = now or utc_now()
-    todo = [e for e in plan(ws) if e.status is EventStatus.SCHEDULED]
+    # Stored starts begin with their local date; a day's margin covers every zone.
+    last_day = now.date() + timedelta(days=days_ahead + 1)
+    todo = sort_events(event_rows.load_due(ws.conn, last_day))
     overdue, upcoming = [], []
     for event in todo:
         tz = zone(event.tz)

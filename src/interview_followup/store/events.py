@@ -188,6 +188,15 @@ def load(conn: sqlite3.Connection, interview_ids: Iterable[int] | None = None) -
     return [_row_to_event(row) for row in rows]
 
 
+def load_due(conn: sqlite3.Connection, last_day: date) -> list[Event]:
+    """Steps still to do that start on or before ``last_day`` (their local date)."""
+    rows = conn.execute(
+        "SELECT * FROM events WHERE status = 'scheduled' AND substr(start, 1, 10) <= ?",
+        (last_day.isoformat(),),
+    )
+    return [_row_to_event(row) for row in rows]
+
+
 def load_rendered(
     conn: sqlite3.Connection, version: str, changed_after: int | None = None
 ) -> list[tuple[Event, str | None]]:
