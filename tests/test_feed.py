@@ -462,6 +462,9 @@ def test_redact_hides_anything_after_feed() -> None:
     assert feed.redact("/feed/s3cret.ics") == "/feed/***.ics"
     assert feed.redact("/feed/s3cret") == "/feed/***"
     assert feed.redact("/other\npath") == "/other?path"
+    # A proxy that keeps its own prefix, or a doubled slash, still hides the token.
+    assert feed.redact("/cal/feed/s3cret.ics") == "/cal/feed/***.ics"
+    assert feed.redact("//feed/s3cret.ics") == "//feed/***.ics"
 
 
 def test_the_client_address_comes_from_a_local_proxy_only() -> None:
@@ -656,3 +659,39 @@ def test_hostile_text_comes_out_escaped_and_intact(home: Path, cli: Cli) -> None
     assert all(stored_company in str(e["SUMMARY"]) for e in found)
     stored_notes = HOSTILE_NOTES.replace("\r\n", "\n").replace("\r", "\n").strip()
     assert any(stored_notes in str(e["DESCRIPTION"]) for e in found)
+
+
+def test_a_restored_database_is_read_whole_again(home: Path, cli: Cli) -> None:
+    """The in-memory copy is checked against the database, so a backup put back (even
+    one changed again since) never mixes with what the feed held before."""
+    import sqlite3
+
+    db_path = home / "followup.sqlite3"
+    cli.ok("log", "--company", "Alpha", "--at", "2030-03-04 10:00", "--tz", "UTC")
+    backup = home.parent / "backup.sqlite3"
+    with sqlite3.connect(db_path) as source, sqlite3.connect(backup) as target:
+        source.backup(target)
+    cli.ok("log", "--company", "Bravo", "--at", "2030-03-05 10:00", "--tz", "UTC")
+    app = feed.create_app(log=lambda line: None)
+    try:
+        token = feed_token.read_token()
+        assert token is not None
+        path = f"/feed/{token}.ics"
+
+        def titles() -> set[str]:
+            environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "REMOTE_ADDR": "127.0.0.1"}
+            body = b"".join(app(environ, lambda status, headers, exc=None: None))
+            return {str(e["SUMMARY"]) for e in Calendar.from_ical(body).walk("VEVENT")}
+
+        assert any("Bravo" in t for t in titles())
+        for suffix in ("-wal", "-shm"):
+            db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+        os.replace(backup, db_path)
+        for n in range(3):  # enough changes to carry the version past what the feed read
+            cli.ok("log", "--company", f"Charlie {n}", "--at", "2030-03-06 10:00", "--tz", "UTC")
+        found = titles()
+        assert not any("Bravo" in t for t in found)
+        assert all(any(f"Charlie {n}" in t for t in found) for n in range(3))
+        assert any("Alpha" in t for t in found)
+    finally:
+        app.close()

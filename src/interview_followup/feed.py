@@ -107,12 +107,14 @@ def _printable(text: str, limit: int = 200) -> str:
     return "".join(c if c.isprintable() else "?" for c in text[:limit])
 
 
+_AFTER_FEED = re.compile(r"/feed/.*", re.DOTALL)
+
+
 def redact(path: str) -> str:
-    """The path for the log: whatever follows /feed/ might be the secret."""
-    if path.startswith(feed_token.FEED_PREFIX):
-        suffix = feed_token.FEED_SUFFIX if path.endswith(feed_token.FEED_SUFFIX) else ""
-        return f"{feed_token.FEED_PREFIX}***{suffix}"
-    return _printable(path)
+    """The path for the log: whatever follows /feed/, anywhere in it, might be the secret
+    (a proxy that keeps its own prefix, a doubled slash)."""
+    suffix = feed_token.FEED_SUFFIX if path.endswith(feed_token.FEED_SUFFIX) else ""
+    return _printable(_AFTER_FEED.sub(lambda _: f"/feed/***{suffix}", path))
 
 
 def client_address(environ: WSGIEnvironment) -> str:
@@ -171,16 +173,17 @@ class FeedApp:
         now = self._clock()
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
         path = str(environ.get("PATH_INFO", ""))
+        problem = ""
         try:
             response = self._respond(environ, method, path, now)
         except Exception as error:
-            # The client learns nothing; the log gets one line, never a traceback.
-            self._log(f"{_stamp(now)} error: {type(error).__name__}: {error}")
+            # The client learns nothing; the log line says what went wrong, no traceback.
+            problem = f" error: {type(error).__name__}: {_printable(str(error))}"
             response = _plain(500)
         start_response(response.status_line, response.headers)
         sent = b"" if method == "HEAD" else response.body
         with contextlib.suppress(Exception):  # bookkeeping never costs a subscriber its answer
-            self._note(environ, now, method, path, response.status, len(sent))
+            self._note(environ, now, method, path, response.status, len(sent), problem)
         return [sent] if sent else []
 
     def _respond(self, environ: WSGIEnvironment, method: str, path: str, now: datetime) -> Response:
@@ -217,11 +220,13 @@ class FeedApp:
         path: str,
         status: int,
         size: int,
+        problem: str = "",
     ) -> None:
         agent = _printable(str(environ.get("HTTP_USER_AGENT", "")))
         address = client_address(environ)
         self._log(
             f'{_stamp(now)} {address} "{_printable(method, 16)} {redact(path)}" {status} {size} "{agent}"'
+            + problem
         )
         if path.startswith(feed_token.FEED_PREFIX):
             # Wrong tokens too: a client still on a rotated URL shows up with its 404.
@@ -235,20 +240,26 @@ class FeedApp:
             self._log(f"{_stamp(self._clock())} error: {type(error).__name__}: {error}")
 
     def close(self) -> None:
+        atexit.unregister(self.close)
         self._recorder.close()
         self._feed.close()
 
 
-def create_app(*, clock: Clock = utc_now, log: Log | None = None) -> FeedApp:
+def create_app(
+    *, clock: Clock = utc_now, log: Log | None = None, own_process: bool = False
+) -> FeedApp:
     """The feed for the data in $FOLLOWUP_HOME (or the platform folders), as WSGI.
 
     Creates the database and the token when missing, so a production server can
     start first; `followup feed url --base-url ...` then prints the public URL.
+    ``own_process`` (for `followup serve`) lets it tune the garbage collector of the
+    whole process; inside someone else's server it leaves it alone.
     """
     log = log or StderrLog()
     db.connect(paths.database_path()).close()  # create or migrate before serving
     feed_token.load_or_create()
     settings = SettingsSource(log)
-    app = FeedApp(TokenSource(), FeedSource(settings, clock=clock), FetchRecorder(log), log, clock)
+    source = FeedSource(settings, clock=clock, freeze_after_load=own_process)
+    app = FeedApp(TokenSource(), source, FetchRecorder(log), log, clock)
     atexit.register(app.close)
     return app

@@ -115,16 +115,19 @@ class Snapshot:
         return self.key == key and (self.expires is None or now < self.expires)
 
 
-def render(selection: Selection, settings: config.Settings, texts: dict[str, str]) -> bytes:
-    """The feed's bytes; ``texts`` holds VEVENTs already rendered and stored by uid."""
+def render(
+    selection: Selection, settings: config.Settings, texts: dict[str, str]
+) -> tuple[bytes, dict[str, str]]:
+    """The feed's bytes, and the VEVENTs it had to render (``texts`` lacked them)."""
     from . import ical  # icalendar is heavy: load it only when a feed is rendered
 
     info = ical.CalendarInfo(
         timezone=settings.zone_name,
         refresh=timedelta(minutes=settings.feed_refresh_minutes),
     )
-    rendered = [(e, texts.get(e.uid) or ical.render_vevent(e)) for e in selection.events]
-    return ical.assemble(rendered, info)
+    fresh = {e.uid: ical.render_vevent(e) for e in selection.events if e.uid not in texts}
+    rendered = [(e, texts.get(e.uid) or fresh[e.uid]) for e in selection.events]
+    return ical.assemble(rendered, info), fresh
 
 
 class FeedSource:
@@ -135,16 +138,19 @@ class FeedSource:
         settings: SettingsSource,
         db_path: Path | None = None,
         clock: Clock = utc_now,
+        *,
+        freeze_after_load: bool = False,
     ) -> None:
         self._settings = settings
         self._readers = Readers(db_path or paths.database_path())
         self._clock = clock
         self._render_lock = threading.Lock()
         self._snapshot: Snapshot | None = None
-        # Every event as last read, and the state version it was read at: a refresh
-        # reads only the events changed since.
-        self._rows: dict[str, tuple[Event, str | None]] = {}
+        # Every event as last read (with its text and version), and the state version
+        # it was read at: a refresh reads only the events changed since.
+        self._rows: dict[str, tuple[Event, str | None, int]] = {}
         self._read_at: int | None = None
+        self._freeze_after_load = freeze_after_load
 
     def _key(self, conn: sqlite3.Connection) -> tuple[Hashable, config.Settings, datetime | None]:
         settings, config_changed = self._settings.current()
@@ -170,14 +176,18 @@ class FeedSource:
                 if snapshot is not None and snapshot.serves(key, self._clock()):
                     return snapshot  # another thread rendered it while this one waited
                 rows = self._read_events(conn, db.state_version(conn))
+                versions = {event.uid: version for event, _, version in rows}
             finally:
                 conn.execute("ROLLBACK")  # read only: nothing to keep
         # Read after the events: no change they hold is later than now, and renders
         # (serialised by the lock) see the clock only move forward.
         now = self._clock()
         grace = timedelta(days=settings.feed_cancelled_days)
-        selection = select((event for event, _ in rows), grace, now)
-        body = render(selection, settings, {e.uid: text for e, text in rows if text})
+        selection = select((event for event, _, _ in rows), grace, now)
+        body, fresh = render(selection, settings, {e.uid: text for e, text, _ in rows if text})
+        for event in selection.events:  # keep what was rendered: a later render reuses it
+            if event.uid in fresh:
+                self._rows[event.uid] = (event, fresh[event.uid], versions[event.uid])
         etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
         changes = [t for t in (selection.last_modified, config_changed) if t is not None]
         last_modified = min(max(changes), now) if changes else None
@@ -196,19 +206,27 @@ class FeedSource:
 
     def _read_events(
         self, conn: sqlite3.Connection, version: int
-    ) -> list[tuple[Event, str | None]]:
+    ) -> list[tuple[Event, str | None, int]]:
         from . import ical
 
-        if self._read_at is not None and version < self._read_at:
-            self._rows, self._read_at = {}, None  # another database (a restored backup)
-        changed = event_rows.load_rendered(conn, ical.RENDER_VERSION, changed_after=self._read_at)
-        self._rows.update((event.uid, (event, text)) for event, text in changed)
-        if self._read_at is None:
-            # Tens of thousands of long-lived events: keep the garbage collector from
-            # walking them again on every later render.
+        read_at = self._read_at
+        changed = event_rows.load_changed(conn, ical.RENDER_VERSION, changed_after=read_at)
+        self._rows.update((event.uid, (event, text, at)) for event, text, at in changed)
+        if read_at is not None:
+            # What did not change since the last read must be exactly what we hold;
+            # otherwise this is another database (a restored backup): start over.
+            held = {(uid, at, e.hash) for uid, (e, _, at) in self._rows.items() if at <= read_at}
+            if held != event_rows.versions_up_to(conn, read_at):
+                self._rows, self._read_at = {}, None
+                return self._read_events(conn, version)
+        if self._read_at is None and self._freeze_after_load:
+            # Our own server process: tens of thousands of long-lived events need not be
+            # walked by every later garbage collection.
+            gc.collect()
             gc.freeze()
         self._read_at = version
         return list(self._rows.values())
 
     def close(self) -> None:
         self._readers.close()
+        self._rows, self._read_at, self._snapshot = {}, None, None

@@ -97,7 +97,7 @@ def serve(host: str, port: int) -> None:
     from interview_followup import feed, feed_server
 
     log = feed.StderrLog()
-    app = feed.create_app(log=log)
+    app = feed.create_app(log=log, own_process=True)
     try:
         server = feed_server.bind(host, port, app, log)
         threading.Thread(target=app.warm, daemon=True).start()

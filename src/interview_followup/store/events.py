@@ -197,20 +197,34 @@ def load_due(conn: sqlite3.Connection, last_day: date) -> list[Event]:
     return [_row_to_event(row) for row in rows]
 
 
-def load_rendered(
+def load_changed(
     conn: sqlite3.Connection, version: str, changed_after: int | None = None
-) -> list[tuple[Event, str | None]]:
-    """Events with their cached VEVENT text: None when the event changed since it was
-    rendered, or when the texts were made by another version of the renderer.
+) -> list[tuple[Event, str | None, int]]:
+    """Events with their cached VEVENT text and the state version of their last change.
 
-    All events, or those changed after state version ``changed_after``.
+    The text is None when the event changed since it was rendered, or when the texts
+    were made by another version of the renderer. All events, or those changed after
+    state version ``changed_after``.
     """
     valid = meta(conn, "render_version") == version
     if changed_after is None:
         rows = conn.execute("SELECT * FROM events")
     else:
         rows = conn.execute("SELECT * FROM events WHERE version > ?", (changed_after,))
-    return [(_row_to_event(row), row["ics"] if valid else None) for row in rows]
+    return [(_row_to_event(row), row["ics"] if valid else None, row["version"]) for row in rows]
+
+
+def load_rendered(conn: sqlite3.Connection, version: str) -> list[tuple[Event, str | None]]:
+    """Every event with its cached VEVENT text (see load_changed)."""
+    return [(event, text) for event, text, _ in load_changed(conn, version)]
+
+
+def versions_up_to(conn: sqlite3.Connection, version: int) -> set[tuple[str, int, str]]:
+    """(uid, version, content hash) of every event last changed at or before
+    ``version``: a reader holding a copy compares it with its own to know the copy is
+    of this database, not of one restored from a backup."""
+    rows = conn.execute("SELECT uid, version, hash FROM events WHERE version <= ?", (version,))
+    return {(uid, at, digest) for uid, at, digest in rows}
 
 
 def save_rendered(
