@@ -294,3 +294,21 @@ def test_an_imported_acceptance_withdraws_the_other_open_processes(
     }
     kinds = [e["kind"] for e in us_cli.json("plan", "--json") if e["kind"] == "withdraw"]
     assert kinds == ["withdraw"]
+
+
+def test_imported_statuses_do_not_depend_on_row_order_and_reimport_changes_nothing(
+    us_cli: Cli, tmp_path: Path
+) -> None:
+    rows = ["Acme,2030-05-06 10:00,UTC,accepted", "Beta,2030-05-07 10:00,UTC,offer"]
+    outcomes = []
+    for order in (rows, rows[::-1]):
+        home_file = tmp_path / f"order-{len(outcomes)}.csv"
+        home_file.write_text("company,at,tz,status\n" + "\n".join(order) + "\n")
+        us_cli.ok("import", home_file)
+        first = {i["company"]: i["status"] for i in us_cli.json("list", "--json")}
+        plan = us_cli.json("plan", "--all", "--json")
+        us_cli.ok("import", home_file)  # again: nothing may change
+        assert {i["company"]: i["status"] for i in us_cli.json("list", "--json")} == first
+        assert us_cli.json("plan", "--all", "--json") == plan
+        outcomes.append(first)
+    assert outcomes[0] == outcomes[1] == {"Acme": "accepted", "Beta": "withdrawn"}

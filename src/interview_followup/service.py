@@ -245,6 +245,17 @@ def set_status(
         return _change_status(ws, interview_id, status, now)
 
 
+def _withdrawn_by_acceptance(ws: Workspace, interview_id: int) -> bool:
+    changes = [
+        c for c in interview_rows.history(ws.conn, interview_id) if c.type is ChangeType.STATUS
+    ]
+    return (
+        bool(changes)
+        and changes[-1].status is Status.WITHDRAWN
+        and changes[-1].because_of is not None
+    )
+
+
 def _change_status(ws: Workspace, interview_id: int, status: Status, now: datetime) -> list[int]:
     """The status change with its cascade: accepting withdraws every other open process."""
     if interview_rows.get(ws.conn, interview_id).status is status:
@@ -419,7 +430,12 @@ def import_file(ws: Workspace, path: str, now: datetime | None = None) -> Import
                 updated.append(existing)
             if row.status is not None:
                 statuses.append((interview_id, row.status))
-        # After every row is in: an acceptance then withdraws the rows it should.
+        # After every row is in, acceptances last, so the result does not depend on the
+        # order of the rows; a process an acceptance withdrew stays withdrawn, so
+        # importing the same file again changes nothing.
+        statuses.sort(key=lambda pair: pair[1] is Status.ACCEPTED)
         for interview_id, status in statuses:
+            if status in OPEN_STATUSES and _withdrawn_by_acceptance(ws, interview_id):
+                continue
             _change_status(ws, interview_id, status, now)
     return ImportReport(added, updated, ignored)

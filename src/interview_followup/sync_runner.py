@@ -166,8 +166,9 @@ def sync_google(
         if calendar_id or dry_run or not db.meta(ws.conn, _CREATED + chosen):
             # Not one we made: never replace a calendar the user chose.
             raise RemoteError(
-                f"there is no Google calendar {chosen} that this account can see; check"
-                " google.calendar_id and that the calendar is shared with this account"
+                f"there is no Google calendar {chosen} that this account can see; check that it"
+                " is shared with this account, or let followup make a new one: followup config"
+                " set google.calendar_id ''"
             ) from None
         # The user deleted the calendar we created: start afresh in a new one.
         sync_state.forget_target(ws.conn, f"google:{chosen}")
