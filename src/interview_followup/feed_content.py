@@ -150,6 +150,7 @@ class FeedSource:
         # it was read at: a refresh reads only the events changed since.
         self._rows: dict[str, tuple[Event, str | None, int]] = {}
         self._read_at: int | None = None
+        self._read_identity: tuple[int, int] | None = None
         self._freeze_after_load = freeze_after_load
 
     def _key(self, conn: sqlite3.Connection) -> tuple[Hashable, config.Settings, datetime | None]:
@@ -209,16 +210,17 @@ class FeedSource:
     ) -> list[tuple[Event, str | None, int]]:
         from . import ical
 
+        if self._readers.identity != self._read_identity:
+            self._rows, self._read_at = {}, None  # another file: a restored backup
+            self._read_identity = self._readers.identity
         read_at = self._read_at
         changed = event_rows.load_changed(conn, ical.RENDER_VERSION, changed_after=read_at)
         self._rows.update((event.uid, (event, text, at)) for event, text, at in changed)
-        if read_at is not None:
-            # What did not change since the last read must be exactly what we hold;
-            # otherwise this is another database (a restored backup): start over.
-            held = {(uid, at, e.hash) for uid, (e, _, at) in self._rows.items() if at <= read_at}
-            if held != event_rows.versions_up_to(conn, read_at):
-                self._rows, self._read_at = {}, None
-                return self._read_events(conn, version)
+        held = (len(self._rows), sum(at for _, _, at in self._rows.values()))
+        if read_at is not None and held != event_rows.version_summary(conn):
+            # Rows removed, or a backup copied over the file in place: start over.
+            self._rows, self._read_at = {}, None
+            return self._read_events(conn, version)
         if self._read_at is None and self._freeze_after_load:
             # Our own server process: tens of thousands of long-lived events need not be
             # walked by every later garbage collection.

@@ -38,6 +38,11 @@ class Readers:
         self._idle: list[sqlite3.Connection] = []
         self._identity: tuple[int, int] | None = None
 
+    @property
+    def identity(self) -> tuple[int, int] | None:
+        """(device, inode) of the database file the pool last opened."""
+        return self._identity
+
     def _take(self) -> sqlite3.Connection:
         # A restored backup is a new file: connections to the old one would read it for
         # ever. stat() raises FileNotFoundError when the database is gone.
