@@ -2,7 +2,8 @@
 
     python benchmarks/feed_scale.py [--interviews 10000]
 
-Builds a store, then times the feed's own WSGI application in-process (no network):
+Builds a store, then times the feed's WSGI application in-process, set up as `followup
+serve` sets it up (no network):
 the first render, an unchanged request, and the first request after one status change
 made by another `followup` process. The baseline is a naive full rebuild of the same
 calendar with icalendar, in the same run.
@@ -28,7 +29,7 @@ def main() -> None:
     from interview_followup import feed, feed_token, ical, service
 
     token = feed_token.load_or_create()
-    app = feed.create_app(log=lambda line: None)
+    app = feed.create_app(log=lambda line: None, own_process=True)  # as `followup serve`
     path = f"/feed/{token}.ics"
 
     def fetch() -> int:

@@ -177,7 +177,6 @@ class FeedSource:
                 if snapshot is not None and snapshot.serves(key, self._clock()):
                     return snapshot  # another thread rendered it while this one waited
                 rows = self._read_events(conn, db.state_version(conn))
-                versions = {event.uid: version for event, _, version in rows}
             finally:
                 conn.execute("ROLLBACK")  # read only: nothing to keep
         # Read after the events: no change they hold is later than now, and renders
@@ -186,9 +185,9 @@ class FeedSource:
         grace = timedelta(days=settings.feed_cancelled_days)
         selection = select((event for event, _, _ in rows), grace, now)
         body, fresh = render(selection, settings, {e.uid: text for e, text, _ in rows if text})
-        for event in selection.events:  # keep what was rendered: a later render reuses it
-            if event.uid in fresh:
-                self._rows[event.uid] = (event, fresh[event.uid], versions[event.uid])
+        for uid, text in fresh.items():  # keep what was rendered: a later render reuses it
+            event, _, at = self._rows[uid]
+            self._rows[uid] = (event, text, at)
         etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
         changes = [t for t in (selection.last_modified, config_changed) if t is not None]
         last_modified = min(max(changes), now) if changes else None
