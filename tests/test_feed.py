@@ -151,7 +151,7 @@ def test_serve_prints_the_url_first_then_webcal_and_says_loopback(
     token = match.group(2)
     assert len(token) >= 22  # base64url: 22 characters carry 128 bits
     assert server.webcal == "webcal://" + server.url.removeprefix("http://")
-    token_file = populated.home / feed_token.TOKEN_FILE
+    token_file = populated.home / feed_token.token_path().name
     assert token_file.read_text().strip() == token
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
     assert "127.0.0.1 only" in server.log()

@@ -18,13 +18,12 @@ from pathlib import Path
 from . import paths
 from .errors import FollowupError
 
-TOKEN_FILE = "feed-token"
 TOKEN_BYTES = 32  # 256 bits; the issue asks for at least 128
 _VALID = re.compile(r"[A-Za-z0-9_-]{22,128}")
 
 
 def token_path() -> Path:
-    return paths.data_dir() / TOKEN_FILE
+    return paths.feed_token_path()
 
 
 def _new_token() -> str:

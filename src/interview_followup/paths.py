@@ -37,6 +37,19 @@ def config_path() -> Path:
     return config_dir() / "config.toml"
 
 
+# Files holding secrets, named once here: their modules and the permission check use them.
+def feed_token_path() -> Path:
+    return data_dir() / "feed-token"
+
+
+def google_token_path() -> Path:
+    return data_dir() / "google-token.json"
+
+
+def google_service_account_path() -> Path:
+    return data_dir() / "google-service-account.json"
+
+
 def ensure_private_dir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path

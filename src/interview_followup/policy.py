@@ -7,7 +7,7 @@ so the same inputs always give the same plan.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -234,14 +234,10 @@ def _finish(
         kind=draft.kind,
         who=draft.who,
         index=draft.index,
-        summary=texts.title(draft.kind, summary, done),
+        summary=texts.title(summary, done),
         description=description,
         start=start,
         end=end,
         status=status,
         categories=(CATEGORY, draft.kind.value),
     )
-
-
-def with_status(event: Followup, status: EventStatus) -> Followup:
-    return replace(event, status=status)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -11,7 +10,7 @@ from typing import Any
 
 from . import config, paths
 from .days import BusinessDays
-from .errors import InputError, NotFoundError, StoreError
+from .errors import NotFoundError, StoreError
 from .model import OPEN_STATUSES, Change, ChangeType, Event, EventStatus, Interview, Status
 from .store import db
 from .store import events as event_rows
@@ -48,13 +47,12 @@ def open_workspace(*, create: bool = True) -> Workspace:
 
 def loose_file_warnings() -> list[str]:
     """A warning for each of our private files that others may read."""
-    data = paths.data_dir()
     private = [
         paths.database_path(),
         paths.config_path(),
-        data / "feed-token",
-        data / "google-token.json",
-        data / "google-service-account.json",
+        paths.feed_token_path(),
+        paths.google_token_path(),
+        paths.google_service_account_path(),
     ]
     return [w for w in map(db.warn_if_loose, private) if w]
 
@@ -385,16 +383,6 @@ def export(ws: Workspace) -> bytes:
 
 def company_names(ws: Workspace, ids: Sequence[int]) -> dict[int, str]:
     return {i.id: i.company for i in interview_rows.all_interviews(ws.conn) if i.id in set(ids)}
-
-
-def ensure_exists(ws: Workspace, interview_id: int) -> None:
-    interview_rows.get(ws.conn, interview_id)
-
-
-def parse_id(text: str) -> int:
-    if not re.fullmatch(r"[0-9]{1,18}", str(text)):
-        raise InputError("id", f"{text!r} is not an interview id (a number; see: followup list)")
-    return int(text)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from .model import Channel, Interview, Kind, Person
+from .model import Channel, Interview, Person
 
 DONE_MARK = "✓ Done: "
 
@@ -223,5 +223,5 @@ def withdraw(interview: Interview) -> tuple[str, str]:
     return summary, "\n".join(lines)
 
 
-def title(kind: Kind, summary: str, done: bool) -> str:
+def title(summary: str, done: bool) -> str:
     return DONE_MARK + summary if done else summary
