@@ -62,6 +62,10 @@ def event_body(event: Event) -> dict[str, Any]:
     }
 
 
+def _item(resource: dict[str, Any]) -> RemoteItem:
+    return RemoteItem(resource["id"], resource.get("etag"))
+
+
 def _error_reason(error: Any) -> str:
     try:
         details = json.loads(error.content.decode("utf-8"))["error"]
@@ -207,15 +211,15 @@ class GoogleSink:
         for generation in range(1, 20):
             try:
                 made = self.execute(self._insert_request(event, remote_id), what)
-                return RemoteItem(made["id"], made.get("etag"))
+                return _item(made)
             except PreconditionFailed:
                 existing = self.execute(
                     self._events().get(calendarId=self.calendar_id, eventId=remote_id), what
                 )
                 if existing.get("status") != "cancelled":
                     # Ours from a run that died before recording it: bring it up to date.
-                    return self.update(event, RemoteItem(existing["id"], existing.get("etag")))
-                remote_id = f"{event.uid_stem}{generation}"
+                    return self.update(event, _item(existing))
+                remote_id = self.remote_id_for(event, generation)
         raise ItemFailed(f"no free event id left while {what}")
 
     def create_batch(self, pairs: Sequence[tuple[Event, str]]) -> list[RemoteItem | RemoteError]:
@@ -235,7 +239,7 @@ class GoogleSink:
         for number, (event, remote_id) in enumerate(pairs):
             made = results.get(str(number))
             if isinstance(made, dict) and "id" in made:
-                outcome.append(RemoteItem(made["id"], made.get("etag")))
+                outcome.append(_item(made))
                 continue
             try:  # 409, rate limits and the like: the single path knows what to do
                 outcome.append(self.create(event, remote_id))
@@ -253,7 +257,7 @@ class GoogleSink:
         if item.etag:
             request.headers["If-Match"] = item.etag
         made = self.execute(request, f"updating '{event.summary}'")
-        return RemoteItem(made["id"], made.get("etag"))
+        return _item(made)
 
     def delete(self, item: RemoteItem) -> None:
         request = self._events().delete(
