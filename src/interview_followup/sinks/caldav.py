@@ -152,17 +152,18 @@ class CalDAVSink:
         with _translated(what, self.calendar_url):
             return self.client.request(url, method, body, headers or {})
 
-    def _propfind(self, depth: int, body: str) -> ET.Element:
+    def _propfind(self, depth: int, body: str, href: str = "") -> ET.Element:
+        """A PROPFIND on the calendar (or one item of it) as a parsed multistatus."""
         what = "reading the calendar"
         response = self._request(
-            self.calendar_url,
+            urljoin(self.calendar_url, href),
             "PROPFIND",
             what,
             body,
             {"Depth": str(depth), "Content-Type": "application/xml; charset=utf-8"},
         )
         if response.status != 207:
-            if response.status == 404:
+            if response.status == 404 and not href:
                 raise CalendarMissing(f"the calendar {self.calendar_url} does not exist any more")
             raise _status_error(response.status, what)
         try:
@@ -208,20 +209,14 @@ class CalDAVSink:
             raise _status_error(response.status, what)
         etag = response.headers.get("ETag")
         if not etag:  # allowed by RFC 4791 when the server changed what we sent: ask for it
-            etag = self._etag_of(remote_id, what)
+            etag = self._etag_of(remote_id)
         return RemoteItem(remote_id, etag.strip() if etag else None)
 
-    def _etag_of(self, remote_id: str, what: str) -> str | None:
-        headers = {"Depth": "0", "Content-Type": "application/xml; charset=utf-8"}
-        response = self._request(
-            urljoin(self.calendar_url, remote_id), "PROPFIND", what, _ETAGS, headers
-        )
-        if response.status != 207:
-            return None
+    def _etag_of(self, remote_id: str) -> str | None:
         try:
-            found = ET.fromstring(response.raw.encode("utf-8")).findtext(f".//{DAV}getetag")
-        except ET.ParseError:
-            return None
+            found = self._propfind(0, _ETAGS, remote_id).findtext(f".//{DAV}getetag")
+        except (ItemFailed, ItemMissing, PreconditionFailed):
+            return None  # the next listing learns it instead
         return found.strip() if found else None
 
     def create(self, event: Event, remote_id: str) -> RemoteItem:
