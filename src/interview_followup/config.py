@@ -6,7 +6,6 @@ Every key is declared once in ``KEYS`` with its parser, so validation, ``config 
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
@@ -233,16 +232,22 @@ def _from_environment() -> dict[str, str]:
 
 def load(path: Path | None = None) -> Settings:
     path = path or paths.config_path()
-    values: dict[str, Any] = {}
-    for source, raw in (("config file", read_raw(path)), ("environment", _from_environment())):
-        for name, value in raw.items():
-            key = KEYS.get(name)
-            if key is None:
-                raise InputError("config", f"unknown key {name!r} in the {source} ({path})")
-            values[key.attr] = key.parse(name, value if isinstance(value, str) else str(value))
+    values = _parsed(read_raw(path), f"config file ({path})")
+    values.update(_parsed(_from_environment(), "environment"))
     # The country is checked when set; checking here would load the holiday tables
     # on every start-up.
     return Settings(**values)
+
+
+def _parsed(raw: dict[str, Any], source: str) -> dict[str, Any]:
+    """Settings attributes from {key: text}; an unknown key or bad value is an InputError."""
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        key = KEYS.get(name)
+        if key is None:
+            raise InputError("config", f"unknown key {name!r} in the {source}")
+        values[key.attr] = key.parse(name, value if isinstance(value, str) else str(value))
+    return values
 
 
 def show(settings: Settings, name: str) -> str:
@@ -272,9 +277,7 @@ def set_value(name: str, text: str, path: Path | None = None, *, lock: bool = Tr
     raw = read_raw(path)
     raw[name] = key.show(value)
     # The whole file must still be valid with the new value, or nothing is written.
-    merged = dataclasses.replace(
-        Settings(), **{KEYS[n].attr: KEYS[n].parse(n, str(v)) for n, v in raw.items() if n in KEYS}
-    )
+    merged = Settings(**_parsed(raw, f"config file ({path})"))
     if merged.country or merged.subdivision:
         from .days import validate_region
 
