@@ -380,7 +380,7 @@ def make_event(uid: str, status: EventStatus, changed_at: datetime) -> Event:
         interview_id=1,
         kind=Kind.CHECK_IN,
         who="",
-        index=0,
+        ordinal=0,
         summary=f"Event {uid}",
         description="",
         start=date(2027, 3, 10),

@@ -6,7 +6,7 @@ oracle built on the holidays package (conftest), not with days.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -181,11 +181,11 @@ def test_schedule_follows_the_policy(case: Case) -> None:
 
     # check-ins: weekly from the unshifted base, on business days at the configured time
     checks = of(events, Kind.CHECK_IN)
-    assert [c.index for c in checks] == list(range(1, config.check_ins + 1))
+    assert [c.ordinal for c in checks] == list(range(1, config.check_ins + 1))
     previous = follow_wall.date()
     for check in checks:
         wall = local_wall(check.start, tz)
-        base = follow_wall.date() + timedelta(days=7 * check.index)
+        base = follow_wall.date() + timedelta(days=7 * check.ordinal)
         assert wall.date() == business_day_on_or_after(base, *region)
         assert wall.time() == config.follow_up_time
         assert is_business_day(wall.date(), *region)
@@ -240,7 +240,7 @@ def test_a_status_change_keeps_the_past_and_follows_the_table(
             assert event == before
         else:
             assert event.status is EventStatus.CANCELLED
-            assert replace(event, status=EventStatus.SCHEDULED) == before
+            assert event._replace(status=EventStatus.SCHEDULED) == before
 
     today = change.at.astimezone(tz).date()
     extras = [e for e in events if e.key not in base_keys]

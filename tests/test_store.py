@@ -146,7 +146,7 @@ def test_interview_round_trip(conn: sqlite3.Connection) -> None:
     with db.write(conn):
         new_id = interview_rows.insert(conn, interview, NOW)
     stored = interview_rows.get(conn, new_id)
-    assert stored == Interview(**{**interview.__dict__, "id": new_id})
+    assert stored == interview._replace(id=new_id)
 
 
 def test_write_rolls_back_on_error(conn: sqlite3.Connection) -> None:

@@ -6,22 +6,19 @@ Every key is declared once in ``KEYS`` with its parser, so validation, ``config 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import paths
 from .errors import InputError
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     timezone: str = ""
     country: str = ""
     subdivision: str = ""
@@ -115,8 +112,7 @@ def _subdivision(key: str, text: str) -> str:
     return str(text).strip().upper()
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(NamedTuple):
     name: str
     attr: str
     parse: Callable[[str, str], Any]
@@ -288,6 +284,8 @@ def set_value(name: str, text: str, path: Path | None = None, *, lock: bool = Tr
 
 def _to_toml(flat: dict[str, Any]) -> str:
     """A flat map as TOML: plain keys first, then one table per dotted prefix."""
+    import json  # only `config set` writes the file
+
     tables: dict[str, dict[str, Any]] = {"": {}}
     for name in sorted(flat):
         section, _, leaf = name.rpartition(".")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -100,15 +99,15 @@ def build(raw: Mapping[str, Any], settings: Settings, base: Interview | None = N
             start=changes.pop("start"),
             tz=changes.pop("tz", "") or settings.zone_name,
         )
-        interview = replace(interview, **changes)
+        interview = interview._replace(**changes)
     else:
-        interview = replace(base, **changes)
+        interview = base._replace(**changes)
 
     if "decision_by" in given:
         text = str(given["decision_by"]).strip()
         # Phrases count from the interview day: "in a week" is what they said there.
         decision = parse_day(text, interview.start.date()) if text else None
-        interview = replace(interview, decision_by=decision)
+        interview = interview._replace(decision_by=decision)
     check_decision(interview, interview.decision_by)
     return interview
 

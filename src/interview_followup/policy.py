@@ -37,7 +37,7 @@ _PROMISED_KINDS = frozenset({Kind.DECISION_DAY, Kind.FOLLOW_UP, Kind.CHECK_IN, K
 class _Draft:
     kind: Kind
     who: str
-    index: int
+    ordinal: int
     start: datetime | date
     minutes: int | None  # None for an all-day event
     words: tuple[str, str]
@@ -198,7 +198,7 @@ def schedule(
     events = [
         _finish(interview, d, i in cancelled, _is_done(d, marks), tz) for i, d in enumerate(drafts)
     ]
-    return sorted(events, key=lambda e: (starts_at(e.start, tz), e.kind.value, e.who, e.index))
+    return sorted(events, key=lambda e: (starts_at(e.start, tz), e.kind.value, e.who, e.ordinal))
 
 
 def _put_extra(
@@ -233,7 +233,7 @@ def _finish(
         interview_id=interview.id,
         kind=draft.kind,
         who=draft.who,
-        index=draft.index,
+        ordinal=draft.ordinal,
         summary=texts.title(summary, done),
         description=description,
         start=start,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import config, paths
 from .days import BusinessDays
@@ -22,13 +21,15 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass
 class Workspace:
     """An open database with the settings it is used with."""
 
-    conn: sqlite3.Connection
-    settings: config.Settings
-    warnings: list[str] = field(default_factory=list)
+    def __init__(
+        self, conn: sqlite3.Connection, settings: config.Settings, warnings: list[str]
+    ) -> None:
+        self.conn = conn
+        self.settings = settings
+        self.warnings = warnings
 
     @property
     def days(self) -> BusinessDays:
@@ -114,7 +115,7 @@ def sort_events(items: Iterable[Event]) -> list[Event]:
             e.interview_id,
             e.kind.value,
             e.who,
-            e.index,
+            e.ordinal,
         ),
     )
 
@@ -169,7 +170,7 @@ def _insert(ws: Workspace, interview: Interview, now: datetime) -> int:
             ws.conn, new_id, Change(ChangeType.PROMISE, now, promised=interview.decision_by)
         )
     _refresh(ws, new_id, now)
-    _mark_rounds(ws, replace(interview, id=new_id), now)
+    _mark_rounds(ws, interview._replace(id=new_id), now)
     return new_id
 
 
@@ -278,7 +279,7 @@ def promise(ws: Workspace, interview_id: int, day_text: str, now: datetime | Non
 
         day = parse_day(day_text, today, "date")
         fields.check_decision(interview, day)
-        interview_rows.update(ws.conn, replace(interview, decision_by=day), now)
+        interview_rows.update(ws.conn, interview._replace(decision_by=day), now)
         interview_rows.add_change(
             ws.conn, interview_id, Change(ChangeType.PROMISE, now, promised=day)
         )
@@ -329,8 +330,7 @@ def interview(ws: Workspace, interview_id: int) -> Interview:
     return interview_rows.get(ws.conn, interview_id)
 
 
-@dataclass(frozen=True)
-class Agenda:
+class Agenda(NamedTuple):
     overdue: list[Event]
     upcoming: list[Event]
 
@@ -385,8 +385,7 @@ def company_names(ws: Workspace, ids: Sequence[int]) -> dict[int, str]:
     return {i.id: i.company for i in interview_rows.all_interviews(ws.conn) if i.id in set(ids)}
 
 
-@dataclass(frozen=True)
-class ImportReport:
+class ImportReport(NamedTuple):
     added: list[int]
     updated: list[int]
     ignored_columns: list[str]
@@ -414,7 +413,7 @@ def import_file(ws: Workspace, path: str, now: datetime | None = None) -> Import
             else:
                 interview_id = existing
                 before = interview_rows.get(ws.conn, existing)
-                _update(ws, before, replace(row.interview, id=existing, status=before.status), now)
+                _update(ws, before, row.interview._replace(id=existing, status=before.status), now)
                 updated.append(existing)
             if row.status is not None:
                 statuses.append((interview_id, row.status))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from interview_followup.errors import RemoteError
 from interview_followup.model import Event, EventStatus
@@ -319,7 +319,7 @@ def _apply_one(action: Action, sink: Sink, save: Callable[[Record], None]) -> Op
             item = sink.update(event, live)
         except ItemMissing:  # deleted by the user since we listed
             if record is not None:
-                save(replace(record, state="gone", etag=None))
+                save(record._replace(state="gone", etag=None))
             return Op.GONE
         save(_record(event, item, generation))
     elif action.op is Op.DELETE:
@@ -327,13 +327,13 @@ def _apply_one(action: Action, sink: Sink, save: Callable[[Record], None]) -> Op
         with contextlib.suppress(ItemMissing):
             sink.delete(live)
         if record is not None:
-            save(replace(record, state="deleted", etag=None))
+            save(record._replace(state="deleted", etag=None))
     elif action.op is Op.ADOPT:
         assert record is not None and live is not None
-        save(replace(record, etag=live.etag))
+        save(record._replace(etag=live.etag))
     elif action.op in (Op.FORGET, Op.GONE):
         assert record is not None
-        save(replace(record, state="deleted" if action.op is Op.FORGET else "gone", etag=None))
+        save(record._replace(state="deleted" if action.op is Op.FORGET else "gone", etag=None))
     return action.op
 
 

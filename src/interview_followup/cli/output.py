@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -47,6 +46,8 @@ def interview_json(interview: Interview) -> dict[str, Any]:
 
 
 def dumps(data: Any) -> str:
+    import json  # only --json needs it
+
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 

@@ -21,7 +21,7 @@ HASH_VERSION = "v1"
 
 
 def make_uid(install_id: str, key: tuple[int, str, str, int]) -> str:
-    """A UID that is the same for the same (interview, kind, person, index) for ever."""
+    """A UID that is the same for the same (interview, kind, person, ordinal) for ever."""
     import base64
     import hashlib  # here, not at the top: read-only commands never hash
 
@@ -118,7 +118,7 @@ def reconcile(
                 "INSERT INTO events (uid, interview_id, kind, who, idx, summary, description, start, end,"
                 " all_day, tz, status, categories, alarm_minutes, hash, sequence, created_at, changed_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
-                (uid, interview_id, step.kind.value, step.who, step.index, *values, stamp, stamp),
+                (uid, interview_id, step.kind.value, step.who, step.ordinal, *values, stamp, stamp),
             )
         else:
             conn.execute(
@@ -161,7 +161,7 @@ def _row_to_event(row: sqlite3.Row) -> Event:
         interview_id=row["interview_id"],
         kind=Kind(row["kind"]),
         who=row["who"],
-        index=row["idx"],
+        ordinal=row["idx"],
         summary=row["summary"],
         description=row["description"],
         start=_parse_when(row["start"], all_day, row["tz"]),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 from datetime import date, datetime
 
 from interview_followup.errors import NotFoundError
@@ -95,7 +94,7 @@ def insert(conn: sqlite3.Connection, interview: Interview, now: datetime) -> int
         f"INSERT INTO interviews ({names}) VALUES ({marks})", list(columns.values())
     )
     new_id = int(cursor.lastrowid or 0)
-    _put_interviewers(conn, replace(interview, id=new_id))
+    _put_interviewers(conn, interview._replace(id=new_id))
     return new_id
 
 
