@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import time
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import paths
@@ -197,22 +196,24 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def read_raw(path: Path | None = None) -> dict[str, Any]:
+def read_raw(path: paths.StrPath | None = None) -> dict[str, Any]:
     """The config file as a flat {dotted key: value} map; {} when it does not exist."""
-    import tomllib
-
     path = path or paths.config_path()
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        with open(path, "rb") as handle:
+            content = handle.read()
     except FileNotFoundError:
         return {}
-    except tomllib.TOMLDecodeError as error:
+    except OSError as error:
+        raise InputError("config", f"cannot read {path}: {error.strerror}") from None
+    import tomllib  # only now: without a config file, start-up never pays for it
+
+    try:
+        data = tomllib.loads(content.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise InputError(
             "config", f"{path} is not valid TOML ({error}); fix or remove it"
         ) from None
-    except OSError as error:
-        raise InputError("config", f"cannot read {path}: {error.strerror}") from None
     return _flatten(data)
 
 
@@ -226,7 +227,7 @@ def _from_environment() -> dict[str, str]:
     return found
 
 
-def load(path: Path | None = None) -> Settings:
+def load(path: paths.StrPath | None = None) -> Settings:
     path = path or paths.config_path()
     values = _parsed(read_raw(path), f"config file ({path})")
     values.update(_parsed(_from_environment(), "environment"))
@@ -252,14 +253,14 @@ def show(settings: Settings, name: str) -> str:
 
 
 @contextmanager
-def locked(path: Path | None = None) -> Iterator[None]:
+def locked(path: paths.StrPath | None = None) -> Iterator[None]:
     """Hold the config file's lock: read-modify-write cycles of two processes never interleave."""
     path = path or paths.config_path()
-    with paths.file_lock(path.with_name(".config.lock")):
+    with paths.file_lock(paths.beside(path, ".config.lock")):
         yield
 
 
-def set_value(name: str, text: str, path: Path | None = None, *, lock: bool = True) -> str:
+def set_value(name: str, text: str, path: paths.StrPath | None = None, *, lock: bool = True) -> str:
     """Validate and store one key; returns the value as stored. Writes nothing on error.
 
     ``lock=False`` is for a caller that already holds ``locked()``.

@@ -38,7 +38,7 @@ class ClientFetch:
 
 
 def clients_path() -> Path:
-    return paths.data_dir() / CLIENTS_FILE
+    return Path(paths.data_dir(), CLIENTS_FILE)
 
 
 def _to_json(entry: ClientFetch) -> dict[str, Any]:

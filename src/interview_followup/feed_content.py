@@ -76,7 +76,7 @@ class SettingsSource:
 
     def __init__(self, log: Callable[[str], None], path: Path | None = None) -> None:
         self._log = log
-        self._path = path or paths.config_path()
+        self._path = path or Path(paths.config_path())
         self._lock = threading.Lock()
         self._stamp: tuple[int, int, int] | None = None
         self._settings = config.load(self._path)
@@ -142,7 +142,7 @@ class FeedSource:
         freeze_after_load: bool = False,
     ) -> None:
         self._settings = settings
-        self._readers = Readers(db_path or paths.database_path())
+        self._readers = Readers(db_path or Path(paths.database_path()))
         self._clock = clock
         self._render_lock = threading.Lock()
         self._snapshot: Snapshot | None = None

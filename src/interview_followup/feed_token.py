@@ -23,7 +23,7 @@ _VALID = re.compile(r"[A-Za-z0-9_-]{22,128}")
 
 
 def token_path() -> Path:
-    return paths.feed_token_path()
+    return Path(paths.feed_token_path())
 
 
 def _new_token() -> str:

@@ -26,11 +26,11 @@ RELOGIN_HINT = "run: followup google login --client-secrets FILE"
 
 
 def token_path() -> Path:
-    return paths.google_token_path()
+    return Path(paths.google_token_path())
 
 
 def service_account_path() -> Path:
-    return paths.google_service_account_path()
+    return Path(paths.google_service_account_path())
 
 
 def endpoint_root() -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -91,7 +92,7 @@ _PLAN_KEYS = frozenset(
 def set_config(key: str, value: str) -> str:
     """Store one setting (validated with the rest of the file); replan when it matters."""
     stored = config.set_value(key, value)
-    if key in _PLAN_KEYS and paths.database_path().exists():
+    if key in _PLAN_KEYS and os.path.exists(paths.database_path()):
         ws = open_workspace()
         try:
             refresh_all(ws)

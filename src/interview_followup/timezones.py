@@ -6,7 +6,6 @@ import contextlib
 import os
 from datetime import date, datetime, time
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError
@@ -44,15 +43,14 @@ def zone(name: str, field: str = "tz") -> ZoneInfo:
 def machine_zone() -> str:
     """The local IANA zone name, from $TZ or /etc/localtime; UTC when unknown."""
     candidates = [os.environ.get("TZ", "").lstrip(":")]
-    localtime = Path("/etc/localtime")
     try:
-        target = str(localtime.resolve())
+        target = os.path.realpath("/etc/localtime")
         if "zoneinfo/" in target:
             candidates.append(target.split("zoneinfo/", 1)[1])
     except OSError:
         pass
-    with contextlib.suppress(OSError):
-        candidates.append(Path("/etc/timezone").read_text().strip())
+    with contextlib.suppress(OSError), open("/etc/timezone", encoding="utf-8") as handle:
+        candidates.append(handle.read().strip())
     for name in candidates:
         if not name:
             continue

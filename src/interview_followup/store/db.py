@@ -6,10 +6,9 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from interview_followup.errors import StoreError
-from interview_followup.paths import ensure_private_dir, looser_than_private
+from interview_followup.paths import StrPath, ensure_private_dir, looser_than_private
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -165,20 +164,21 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
 ]
 
 
-def _create_private(path: Path) -> None:
-    ensure_private_dir(path.parent)
-    if not path.exists():
+def _create_private(path: str) -> None:
+    ensure_private_dir(os.path.dirname(path))
+    if not os.path.exists(path):
         fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
         os.close(fd)
 
 
-def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
+def connect(path: StrPath, *, create: bool = True) -> sqlite3.Connection:
     """Open (and migrate) the database at ``path``; errors become StoreError."""
+    path = os.fspath(path)
     conn: sqlite3.Connection | None = None
     try:
         if create:
             _create_private(path)
-        elif not path.exists():
+        elif not os.path.exists(path):
             raise StoreError(f"no database at {path}: log an interview first")
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         conn.row_factory = sqlite3.Row
@@ -208,7 +208,7 @@ def _refuse_newer(conn: sqlite3.Connection) -> None:
         )
 
 
-def _explain(path: Path, error: sqlite3.DatabaseError) -> str:
+def _explain(path: str, error: sqlite3.DatabaseError) -> str:
     text = str(error)
     if "not a database" in text or "malformed" in text:
         return f"the database {path} is corrupt ({text}); restore it from a backup or move it away"
@@ -253,9 +253,9 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise StoreError(_explain(_path_of(conn), error)) from None
 
 
-def _path_of(conn: sqlite3.Connection) -> Path:
+def _path_of(conn: sqlite3.Connection) -> str:
     row = conn.execute("PRAGMA database_list").fetchone()
-    return Path(row[2] if row else "?")
+    return str(row[2]) if row else "?"
 
 
 def meta(conn: sqlite3.Connection, key: str) -> str:
@@ -267,7 +267,7 @@ def state_version(conn: sqlite3.Connection) -> int:
     return int(meta(conn, "version") or 0)
 
 
-def warn_if_loose(path: Path) -> str | None:
+def warn_if_loose(path: StrPath) -> str | None:
     if looser_than_private(path):
         return f"warning: {path} is readable by others; run: chmod 600 {path}"
     return None
