@@ -198,11 +198,11 @@ def random_database(home: Path) -> None:
 @pytest.mark.parametrize(
     ("breakage", "args", "code", "field"),
     [
-        (bad_toml, ["list"], 2, "config"),
+        (bad_toml, ["status", "1", "heard"], 2, "config"),
         (bad_toml, ["config", "set", "country", "US"], 2, "config"),
         (bad_toml, LOG, 2, "config"),
-        (unknown_key, ["plan"], 2, "config"),
-        (bad_value, ["list"], 2, "check_ins"),
+        (unknown_key, ["refresh"], 2, "config"),
+        (bad_value, ["export"], 2, "check_ins"),
         (unknown_country, LOG, 2, "country"),
         (corrupt_database, ["list"], 1, "database"),
         (corrupt_database, LOG, 1, "database"),
@@ -229,10 +229,21 @@ def test_broken_files(
 def test_environment_override_is_checked(populated: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FOLLOWUP_CHECK_INS", "lots")
     before = snapshot(populated.home)
-    result = populated("plan")
+    result = populated("refresh")
     assert result.code == 2
     assert_one_line_naming(result.err, "check_ins")
     assert snapshot(populated.home) == before
+
+
+@pytest.mark.parametrize("args", [["list"], ["agenda"], ["plan"]])
+def test_showing_what_is_stored_does_not_need_the_config(populated: Cli, args: list[str]) -> None:
+    """Commands that only show the database never read config.toml, so a broken file
+    does not hide your interviews; every command that uses a setting still refuses it."""
+    bad_toml(populated.home)
+    result = populated(*args)
+    assert result.code == 0, result
+    assert result.out.strip()
+    assert populated("status", "1", "heard").code == 2
 
 
 # --- the same through the installed script ---

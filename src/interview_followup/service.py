@@ -26,11 +26,17 @@ class Workspace:
     """An open database with the settings it is used with."""
 
     def __init__(
-        self, conn: sqlite3.Connection, settings: config.Settings, warnings: list[str]
+        self, conn: sqlite3.Connection, settings: config.Settings | None, warnings: list[str]
     ) -> None:
         self.conn = conn
-        self.settings = settings
+        self._settings = settings
         self.warnings = warnings
+
+    @property
+    def settings(self) -> config.Settings:
+        if self._settings is None:
+            self._settings = config.load()
+        return self._settings
 
     @property
     def days(self) -> BusinessDays:
@@ -40,10 +46,12 @@ class Workspace:
         self.conn.close()
 
 
-def open_workspace(*, create: bool = True) -> Workspace:
-    settings = config.load()
-    path = paths.database_path()
-    conn = db.connect(path, create=create)
+def open_workspace(*, create: bool = True, read_config: bool = True) -> Workspace:
+    """The database, and the settings unless ``read_config`` is False: commands that
+    only show what is stored start faster without them (they load on first use)."""
+    # Read first: a bad config file then stops a command before it touches the database.
+    settings = config.load() if read_config else None
+    conn = db.connect(paths.database_path(), create=create)
     return Workspace(conn, settings, loose_file_warnings())
 
 

@@ -13,11 +13,11 @@ if TYPE_CHECKING:
 
 
 @contextmanager
-def workspace(create: bool = True) -> Iterator[Workspace]:
+def workspace(create: bool = True, read_config: bool = True) -> Iterator[Workspace]:
     """The open database and settings, with any permission warning shown once."""
     from interview_followup import service
 
-    ws = service.open_workspace(create=create)
+    ws = service.open_workspace(create=create, read_config=read_config)
     for warning in ws.warnings:
         click.echo(warning, err=True)
     try:

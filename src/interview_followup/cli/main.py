@@ -172,7 +172,7 @@ def list_(as_json: bool) -> None:
     """One row per interview."""
     from interview_followup import service
 
-    with workspace() as ws:
+    with workspace(read_config=False) as ws:
         rows = service.interviews(ws)
     if as_json:
         click.echo(output.dumps([output.interview_json(i) for i in rows]))
@@ -188,7 +188,7 @@ def plan(interview_id: int | None, include_cancelled: bool, as_json: bool) -> No
     """The scheduled events, soonest first."""
     from interview_followup import service
 
-    with workspace() as ws:
+    with workspace(read_config=False) as ws:
         events = service.plan(ws, interview_id, include_cancelled=include_cancelled)
     if as_json:
         click.echo(output.dumps([output.event_json(e) for e in events]))
@@ -209,7 +209,7 @@ def agenda(days: int, as_json: bool) -> None:
     """What is overdue, due today and due in the next days."""
     from interview_followup import service
 
-    with workspace() as ws:
+    with workspace(read_config=False) as ws:
         due = service.agenda(ws, days_ahead=days)
     if as_json:
         click.echo(
