@@ -47,7 +47,7 @@ class Settings(NamedTuple):
 
 # --- value parsers: text from the user -> typed value, or InputError naming the key ---
 
-_DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$", re.IGNORECASE)
+_DURATION = r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$"  # compiled on first use
 
 
 def parse_minutes(key: str, text: str) -> int:
@@ -55,7 +55,7 @@ def parse_minutes(key: str, text: str) -> int:
     text = str(text).strip()
     if re.fullmatch(r"[0-9]{1,6}", text):
         return int(text)
-    match = _DURATION.match(text)
+    match = re.match(_DURATION, text, re.IGNORECASE)
     if not text or not match or not any(match.groups()):
         raise InputError(key, f"{text!r} is not a duration such as 60m, 1h or 24h")
     hours, minutes = (int(g) if g else 0 for g in match.groups())

@@ -7,7 +7,6 @@ cancelled, never deleted, so every calendar can be told.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -35,6 +34,8 @@ def _when(value: datetime | date) -> str:
 
 
 def content_hash(fields: dict[str, object]) -> str:
+    import json
+
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     import hashlib
 
@@ -109,7 +110,7 @@ def reconcile(
             int(step.all_day),
             tz,
             step.status.value,
-            json.dumps(list(step.categories)),
+            _encode_categories(step.categories),
             content["alarm_minutes"],
             digest,
         )
@@ -139,13 +140,26 @@ def _cancel_orphan(conn: sqlite3.Connection, uid: str, stamp: str) -> None:
     row = conn.execute("SELECT * FROM events WHERE uid = ?", (uid,)).fetchone()
     content = _hashed_fields(
         row["summary"], row["description"], row["start"], row["end"], bool(row["all_day"]), row["tz"],
-        EventStatus.CANCELLED.value, json.loads(row["categories"]), None,
+        EventStatus.CANCELLED.value, list(_decode_categories(row["categories"])), None,
     )  # fmt: skip
     conn.execute(
         "UPDATE events SET status = 'cancelled', alarm_minutes = NULL, hash = ?, sequence = sequence + 1,"
         " changed_at = ?, ics = NULL WHERE uid = ?",
         (content_hash(content), stamp, uid),
     )
+
+
+# json loads here, not at the top: `followup list` never reads an event.
+def _encode_categories(categories: Sequence[str]) -> str:
+    import json
+
+    return json.dumps(list(categories))
+
+
+def _decode_categories(text: str) -> tuple[str, ...]:
+    import json
+
+    return tuple(json.loads(text))
 
 
 def _parse_when(text: str, all_day: bool, tz: str) -> datetime | date:
@@ -168,7 +182,7 @@ def _row_to_event(row: sqlite3.Row) -> Event:
         end=_parse_when(row["end"], all_day, row["tz"]),
         tz=row["tz"],
         status=EventStatus(row["status"]),
-        categories=tuple(json.loads(row["categories"])),
+        categories=_decode_categories(row["categories"]),
         alarm_minutes=row["alarm_minutes"],
         hash=row["hash"],
         sequence=row["sequence"],
