@@ -12,4 +12,7 @@ ensure_venv() {
         .venv/bin/python -m pip install -q -e "$spec"
         touch "$stamp"
     fi
+    # Bytecode, as a wheel install writes it: with PYTHONDONTWRITEBYTECODE set, every
+    # `followup` process (and every test that starts one) would compile the package again.
+    .venv/bin/python -m compileall -q src >/dev/null
 }

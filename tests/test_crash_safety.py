@@ -90,7 +90,7 @@ def test_caldav_sync_killed_anywhere_converges(home: Path, radicale: Radicale) -
         harness = CalDAVHarness(radicale, "Crash test")
         harness.server = radicale
         args = sync_args(proxy.url, "Crash test")[:-1]  # no --json: the process is killed
-        _crash_loop(harness, args, proxy, runs=10, spread=11)
+        _crash_loop(harness, args, proxy, runs=20, spread=11)
     finally:
         proxy.stop()
 
@@ -102,6 +102,6 @@ def test_google_sync_killed_anywhere_converges(home: Path, monkeypatch: pytest.M
             monkeypatch.setenv("FOLLOWUP_GOOGLE_API_ENDPOINT", proxy.url)
             harness = GoogleHarness(fake)
             # Google needs fewer requests: creations travel in batches.
-            _crash_loop(harness, ["sync", "google"], proxy, runs=10, spread=4)
+            _crash_loop(harness, ["sync", "google"], proxy, runs=20, spread=4)
         finally:
             proxy.stop()
