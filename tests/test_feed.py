@@ -374,7 +374,11 @@ def test_port_in_use_and_bad_host_are_one_clear_line(populated: Cli) -> None:
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 
 
-def make_event(uid: str, status: EventStatus, changed_at: datetime) -> Event:
+def held(uid: str, status: EventStatus, changed_at: datetime) -> feed_content.Held:
+    return feed_content.Held.of(_event(uid, status, changed_at), None, 1)
+
+
+def _event(uid: str, status: EventStatus, changed_at: datetime) -> Event:
     return Event(
         uid=uid,
         interview_id=1,
@@ -398,9 +402,9 @@ def make_event(uid: str, status: EventStatus, changed_at: datetime) -> Event:
 
 def test_a_cancelled_event_stays_for_the_grace_period_then_leaves() -> None:
     grace = timedelta(days=14)
-    live = make_event("a", EventStatus.SCHEDULED, NOW - timedelta(days=30))
-    recent = make_event("b", EventStatus.CANCELLED, NOW - timedelta(days=8))
-    old = make_event("c", EventStatus.CANCELLED, NOW - timedelta(days=20))
+    live = held("a", EventStatus.SCHEDULED, NOW - timedelta(days=30))
+    recent = held("b", EventStatus.CANCELLED, NOW - timedelta(days=8))
+    old = held("c", EventStatus.CANCELLED, NOW - timedelta(days=20))
     chosen = feed_content.select([live, recent, old], grace, NOW)
     assert [e.uid for e in chosen.events] == ["a", "b"]
     # The newest change is the old event leaving (changed_at + grace), 6 days ago.
@@ -602,6 +606,23 @@ def test_the_app_is_plain_wsgi_and_hides_unexpected_errors(
         assert all(path not in line for line in lines)
     finally:
         app.close()
+
+
+def test_between_requests_the_feed_keeps_texts_not_events(populated: Cli) -> None:
+    """What a render needs again is each VEVENT's text and where it goes; the events
+    themselves are dropped once rendered, so memory stays near the feed's own size."""
+    source = feed_content.FeedSource(feed_content.SettingsSource(log=lambda line: None))
+    try:
+        before = source.current().body
+        populated.ok("status", "1", "heard")  # changes events: they are read and rendered
+        after = source.current().body
+        held = source.held()
+        assert len(held) == len(populated.plan(all_=True))
+        assert all(h.event is None and h.text for h in held)
+        assert all(h.text is not None and h.text.encode() in after for h in held)
+        assert before != after
+    finally:
+        source.close()
 
 
 def test_a_changed_setting_rerenders_without_a_state_change(populated: Cli) -> None:

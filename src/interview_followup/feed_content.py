@@ -16,6 +16,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import config, paths
 from .errors import FollowupError
@@ -23,6 +24,9 @@ from .feed_reader import Readers
 from .model import Event, EventStatus
 from .store import db
 from .store import events as event_rows
+
+if TYPE_CHECKING:
+    from .ical import Placement
 
 Clock = Callable[[], datetime]
 
@@ -34,14 +38,39 @@ def utc_now() -> datetime:
 # --- the pure part: which events, and the time of the last change ---
 
 
+class Held(NamedTuple):
+    """An event as the feed keeps it between requests: what choosing and assembling
+    need, and its VEVENT text. The whole event is kept only until its text is rendered,
+    so a large feed holds little more than its own bytes."""
+
+    place: Placement
+    cancelled: bool
+    changed_at: datetime
+    version: int  # the state version of its last change
+    text: str | None
+    event: Event | None  # None once the text is known
+
+    @classmethod
+    def of(cls, event: Event, text: str | None, version: int) -> Held:
+        from .ical import Placement
+
+        cancelled = event.status is EventStatus.CANCELLED
+        kept = None if text else event
+        return cls(Placement.of(event), cancelled, event.changed_at, version, text, kept)
+
+    @property
+    def uid(self) -> str:
+        return self.place.uid
+
+
 @dataclass(frozen=True)
 class Selection:
-    events: list[Event]
+    events: list[Held]
     last_modified: datetime | None  # None for a feed that never held anything
     expires: datetime | None  # when the next cancelled event leaves the feed
 
 
-def select(events: Iterable[Event], grace: timedelta, now: datetime) -> Selection:
+def select(events: Iterable[Held], grace: timedelta, now: datetime) -> Selection:
     """Keep everything but cancelled events whose grace period is over.
 
     Cancelling updates ``changed_at``, so the newest ``changed_at`` moves forward on a
@@ -49,11 +78,11 @@ def select(events: Iterable[Event], grace: timedelta, now: datetime) -> Selectio
     (``changed_at + grace``): a feed that only shrank still gets a later Last-Modified,
     or a client sending If-Modified-Since would keep the deleted event for ever.
     """
-    kept: list[Event] = []
+    kept: list[Held] = []
     changes: list[datetime] = []
     expires: datetime | None = None
     for event in events:
-        if event.status is EventStatus.CANCELLED:
+        if event.cancelled:
             leaves = event.changed_at + grace
             if leaves <= now:
                 changes.append(leaves)
@@ -115,18 +144,20 @@ class Snapshot:
         return self.key == key and (self.expires is None or now < self.expires)
 
 
-def render(
-    selection: Selection, settings: config.Settings, texts: dict[str, str]
-) -> tuple[bytes, dict[str, str]]:
-    """The feed's bytes, and the VEVENTs it had to render (``texts`` lacked them)."""
+def render(selection: Selection, settings: config.Settings) -> tuple[bytes, dict[str, str]]:
+    """The feed's bytes, and the VEVENTs it had to render (those held without text)."""
     from . import ical  # icalendar is heavy: load it only when a feed is rendered
 
     info = ical.CalendarInfo(
         timezone=settings.zone_name,
         refresh=timedelta(minutes=settings.feed_refresh_minutes),
     )
-    fresh = {e.uid: ical.render_vevent(e) for e in selection.events if e.uid not in texts}
-    rendered = [(e, texts.get(e.uid) or fresh[e.uid]) for e in selection.events]
+    fresh = {
+        held.uid: ical.render_vevent(held.event)
+        for held in selection.events
+        if held.text is None and held.event is not None
+    }
+    rendered = [(held.place, held.text or fresh[held.uid]) for held in selection.events]
     return ical.assemble(rendered, info), fresh
 
 
@@ -146,9 +177,9 @@ class FeedSource:
         self._clock = clock
         self._render_lock = threading.Lock()
         self._snapshot: Snapshot | None = None
-        # Every event as last read (with its text and version), and the state version
-        # it was read at: a refresh reads only the events changed since.
-        self._rows: dict[str, tuple[Event, str | None, int]] = {}
+        # Every event as last read, and the state version it was read at: a refresh
+        # reads only the events changed since.
+        self._rows: dict[str, Held] = {}
         self._read_at: int | None = None
         self._read_identity: tuple[int, int] | None = None
         self._freeze_after_load = freeze_after_load
@@ -183,11 +214,10 @@ class FeedSource:
         # (serialised by the lock) see the clock only move forward.
         now = self._clock()
         grace = timedelta(days=settings.feed_cancelled_days)
-        selection = select((event for event, _, _ in rows), grace, now)
-        body, fresh = render(selection, settings, {e.uid: text for e, text, _ in rows if text})
-        for uid, text in fresh.items():  # keep what was rendered: a later render reuses it
-            event, _, at = self._rows[uid]
-            self._rows[uid] = (event, text, at)
+        selection = select(rows, grace, now)
+        body, fresh = render(selection, settings)
+        for uid, text in fresh.items():  # keep the text, not the event: a later render reuses it
+            self._rows[uid] = self._rows[uid]._replace(text=text, event=None)
         etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
         changes = [t for t in (selection.last_modified, config_changed) if t is not None]
         last_modified = min(max(changes), now) if changes else None
@@ -204,9 +234,7 @@ class FeedSource:
         self._snapshot = Snapshot(key, body, etag, last_modified, selection.expires)
         return self._snapshot
 
-    def _read_events(
-        self, conn: sqlite3.Connection, version: int
-    ) -> list[tuple[Event, str | None, int]]:
+    def _read_events(self, conn: sqlite3.Connection, version: int) -> list[Held]:
         from . import ical
 
         if self._readers.identity != self._read_identity:
@@ -214,8 +242,8 @@ class FeedSource:
             self._read_identity = self._readers.identity
         read_at = self._read_at
         changed = event_rows.load_changed(conn, ical.RENDER_VERSION, changed_after=read_at)
-        self._rows.update((event.uid, (event, text, at)) for event, text, at in changed)
-        held = (len(self._rows), sum(at for _, _, at in self._rows.values()))
+        self._rows.update((event.uid, Held.of(event, text, at)) for event, text, at in changed)
+        held = (len(self._rows), sum(row.version for row in self._rows.values()))
         if read_at is not None and held != event_rows.version_summary(conn):
             # Rows removed, or a backup copied over the file in place: start over.
             self._rows, self._read_at = {}, None
@@ -226,6 +254,10 @@ class FeedSource:
             gc.collect()
             gc.freeze()
         self._read_at = version
+        return list(self._rows.values())
+
+    def held(self) -> list[Held]:
+        """Every event as held between requests."""
         return list(self._rows.values())
 
     def close(self) -> None:

@@ -1,8 +1,8 @@
 """Events -> iCalendar text, through the icalendar library (it escapes and folds).
 
 Each VEVENT is rendered on its own, so a calendar is a header, the time zones and a
-concatenation of event blocks; a cache of blocks keyed by content hash makes an
-export or a feed of thousands of events cheap.
+concatenation of event blocks; the store keeps each block until its event changes,
+which makes an export or a feed of thousands of events cheap.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from icalendar import Alarm, Calendar, Timezone
 from icalendar import Event as VEvent
@@ -70,14 +71,24 @@ def build_vevent(event: Event) -> VEvent:
     return component
 
 
-@lru_cache(maxsize=65536)
-def _render_cached(event: Event) -> str:
+def render_vevent(event: Event) -> str:
+    """One VEVENT block as text, CRLF-terminated."""
     return str(build_vevent(event).to_ical().decode("utf-8"))
 
 
-def render_vevent(event: Event) -> str:
-    """One VEVENT block as text, CRLF-terminated; cached per event content."""
-    return _render_cached(event)
+class Placement(NamedTuple):
+    """What assembling a calendar needs of an event besides its VEVENT text: the order,
+    and the time zone and years its VTIMEZONE must cover."""
+
+    uid: str
+    tzid: str | None  # None for an all-day event, which needs no VTIMEZONE
+    first_year: int
+    last_year: int
+
+    @classmethod
+    def of(cls, event: Event) -> Placement:
+        tzid = None if event.all_day else event.tz
+        return cls(event.uid, tzid, event.start.year, event.end.year)
 
 
 def _zone_block(tzid: str, first: date, last: date) -> str:
@@ -110,21 +121,21 @@ def _header(info: CalendarInfo) -> str:
 
 def render_calendar(events: Iterable[Event], info: CalendarInfo) -> bytes:
     """A complete VCALENDAR: header, the VTIMEZONEs in use, then every event."""
-    return assemble([(e, render_vevent(e)) for e in events], info)
+    return assemble([(Placement.of(e), render_vevent(e)) for e in events], info)
 
 
-def assemble(rendered: Sequence[tuple[Event, str]], info: CalendarInfo) -> bytes:
-    """A VCALENDAR from events whose VEVENT text is already rendered (or cached)."""
+def assemble(rendered: Sequence[tuple[Placement, str]], info: CalendarInfo) -> bytes:
+    """A VCALENDAR from events whose VEVENT text is already rendered (or stored)."""
     ordered = sorted(rendered, key=lambda pair: pair[0].uid)
     parts = [_header(info)]
     # One pass for the zones in use and the years they must cover (feeds can be large).
     tzids: set[str] = set()
     first_year, last_year = 9999, 1
-    for event, _ in ordered:
-        if isinstance(event.start, datetime):
-            tzids.add(event.tz)
-        first_year = min(first_year, event.start.year)
-        last_year = max(last_year, event.end.year)
+    for place, _ in ordered:
+        if place.tzid is not None:
+            tzids.add(place.tzid)
+        first_year = min(first_year, place.first_year)
+        last_year = max(last_year, place.last_year)
     if tzids:
         first, last = date(first_year, 1, 1), date(last_year + 1, 1, 1)
         parts.append(_zones_text(tuple(sorted(tzids)), first, last))

@@ -387,7 +387,7 @@ def export(ws: Workspace) -> bytes:
     from . import ical
 
     info = ical.CalendarInfo(timezone=ws.settings.timezone)
-    return ical.assemble(rendered_events(ws), info)
+    return ical.assemble([(ical.Placement.of(e), text) for e, text in rendered_events(ws)], info)
 
 
 def company_names(ws: Workspace, ids: Sequence[int]) -> dict[int, str]:
