@@ -12,10 +12,12 @@ calendar with icalendar, in the same run.
 from __future__ import annotations
 
 import argparse
+import gc
 import io
-import resource
 import statistics
 import sys
+import tracemalloc
+from collections.abc import Callable, Iterable
 
 from common import make_home, run, table, timed
 
@@ -34,14 +36,7 @@ def main() -> None:
     path = f"/feed/{token}.ics"
 
     def fetch() -> int:
-        status: list[str] = []
-        environ = {
-            "REQUEST_METHOD": "GET", "PATH_INFO": path, "wsgi.input": io.BytesIO(),
-            "REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": "bench",
-        }  # fmt: skip
-        body = b"".join(app(environ, lambda s, h, exc=None: status.append(s)))
-        assert status[0].startswith("200"), status
-        return len(body)
+        return _fetch(app, path)
 
     size = 0
 
@@ -49,9 +44,7 @@ def main() -> None:
         nonlocal size
         size = fetch()
 
-    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     first_s = timed(first)
-    held_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before) / 1024
     unchanged = statistics.median(timed(fetch) for _ in range(5))
     changed = []
     for n in range(3):
@@ -75,8 +68,34 @@ def main() -> None:
         ["first request after one status change (median of 3)", f"{statistics.median(changed):.3f}"],
         ["baseline: naive full rebuild with icalendar", f"{naive_s:.3f}"],
     ]))  # fmt: skip
-    print(f"peak memory growth of the server process for the first request: {held_mb:.0f} MB")
     app.close()
+
+    # Memory in a separate run, traced from the start (tracing slows everything down).
+    gc.collect()
+    tracemalloc.start()
+    app = feed.create_app(log=lambda line: None)
+    _fetch(app, path)
+    run("status", "4", "heard")
+    _fetch(app, path)
+    gc.collect()
+    live, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    app.close()
+    print(
+        f"Python memory of the feed after a request and a change: {live / 1e6:.0f} MB held"
+        f" (the feed itself is {size / 1e6:.0f} MB), {peak / 1e6:.0f} MB at the peak"
+    )
+
+
+def _fetch(app: Callable[..., Iterable[bytes]], path: str) -> int:
+    status: list[str] = []
+    environ = {
+        "REQUEST_METHOD": "GET", "PATH_INFO": path, "wsgi.input": io.BytesIO(),
+        "REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": "bench",
+    }  # fmt: skip
+    body = b"".join(app(environ, lambda s, h, exc=None: status.append(s)))
+    assert status[0].startswith("200"), status
+    return len(body)
 
 
 if __name__ == "__main__":

@@ -231,7 +231,7 @@ def test_each_event_notes_the_version_of_its_last_change(cli: Cli) -> None:
     cli.ok("status", str(first), "heard")
     with sqlite3.connect(database(cli.home)) as conn:
         conn.row_factory = sqlite3.Row
-        changed = event_rows.load_changed(conn, ical.RENDER_VERSION, changed_after=before)
+        changed = list(event_rows.load_changed(conn, ical.RENDER_VERSION, changed_after=before))
         assert changed and {e.interview_id for e, _, _ in changed} == {first}
         assert all(e.status.value == "cancelled" and at > before for e, _, at in changed)
         assert db.state_version(conn) > before

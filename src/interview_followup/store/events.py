@@ -8,7 +8,7 @@ cancelled, never deleted, so every calendar can be told.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 
 from interview_followup.model import UID_DOMAIN, Event, EventStatus, Followup, Kind
@@ -213,19 +213,20 @@ def load_due(conn: sqlite3.Connection, last_day: date) -> list[Event]:
 
 def load_changed(
     conn: sqlite3.Connection, version: str, changed_after: int | None = None
-) -> list[tuple[Event, str | None, int]]:
+) -> Iterator[tuple[Event, str | None, int]]:
     """Events with their cached VEVENT text and the state version of their last change.
 
     The text is None when the event changed since it was rendered, or when the texts
     were made by another version of the renderer. All events, or those changed after
-    state version ``changed_after``.
+    state version ``changed_after``; one at a time, so a reader that keeps less than
+    the whole event never holds them all.
     """
     valid = meta(conn, "render_version") == version
     if changed_after is None:
         rows = conn.execute("SELECT * FROM events")
     else:
         rows = conn.execute("SELECT * FROM events WHERE version > ?", (changed_after,))
-    return [(_row_to_event(row), row["ics"] if valid else None, row["version"]) for row in rows]
+    return ((_row_to_event(row), row["ics"] if valid else None, row["version"]) for row in rows)
 
 
 def load_rendered(conn: sqlite3.Connection, version: str) -> list[tuple[Event, str | None]]:
