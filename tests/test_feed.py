@@ -419,6 +419,14 @@ def test_a_cancelled_event_stays_for_the_grace_period_then_leaves() -> None:
     assert (gone.events, gone.last_modified) == ([], recent.changed_at)
 
 
+def test_an_event_is_held_whole_only_until_it_has_a_text() -> None:
+    event = _event("a", EventStatus.SCHEDULED, NOW)
+    assert feed_content.Held.of(event, "BEGIN:VEVENT...", 1).event is None
+    for missing in (None, ""):  # an empty stored text is rendered again, not served
+        held = feed_content.Held.of(event, missing, 1)
+        assert held.text is None and held.event == event
+
+
 def test_last_modified_is_sent_early_while_its_second_runs() -> None:
     changed = datetime(2027, 3, 1, 12, 0, 5, 300_000, tzinfo=UTC)
     assert feed.header_date(changed, changed + timedelta(seconds=2)) == changed.replace(

@@ -45,6 +45,21 @@ def test_folders_match_platformdirs(
     assert paths.data_dir().startswith(value if value and value.startswith("/") else str(user_home))
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rule is for Linux")
+@pytest.mark.parametrize("home", [None, "", "relative/home", "/srv/home/"])
+def test_an_odd_home_gives_the_platformdirs_folders(
+    user_home: Path, monkeypatch: pytest.MonkeyPatch, home: str | None
+) -> None:
+    """Cron jobs and sandboxes may clear $HOME or set it relative: the account's home
+    folder is used then, never a folder relative to where the command runs."""
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    _set(monkeypatch, "HOME", home)
+    assert paths.data_dir() == platformdirs.user_data_dir(APP)
+    assert paths.config_dir() == platformdirs.user_config_dir(APP)
+    assert os.path.isabs(paths.data_dir())
+
+
 def test_default_folders_hold_the_files(user_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)

@@ -41,7 +41,8 @@ def utc_now() -> datetime:
 class Held(NamedTuple):
     """An event as the feed keeps it between requests: what choosing and assembling
     need, and its VEVENT text. The whole event is kept only until its text is rendered,
-    so a large feed holds little more than its own bytes."""
+    so a large feed holds little more than its own bytes. (A cancelled event past its
+    grace period is not rendered and keeps it: a longer grace period may bring it back.)"""
 
     place: Placement
     cancelled: bool
@@ -55,6 +56,7 @@ class Held(NamedTuple):
         from .ical import Placement
 
         cancelled = event.status is EventStatus.CANCELLED
+        text = text or None  # an empty stored text is no text: render it again
         kept = None if text else event
         return cls(Placement.of(event), cancelled, event.changed_at, version, text, kept)
 

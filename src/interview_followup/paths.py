@@ -20,7 +20,7 @@ def data_dir() -> str:
     if home:
         return home
     if _plain_xdg():
-        return _xdg_dir("XDG_DATA_HOME", "~/.local/share")
+        return _xdg_dir("XDG_DATA_HOME", ".local/share")
     from platformdirs import user_data_dir
 
     return user_data_dir(APP_NAME)
@@ -31,14 +31,14 @@ def config_dir() -> str:
     if home:
         return home
     if _plain_xdg():
-        return _xdg_dir("XDG_CONFIG_HOME", "~/.config")
+        return _xdg_dir("XDG_CONFIG_HOME", ".config")
     from platformdirs import user_config_dir
 
     return user_config_dir(APP_NAME)
 
 
 def _plain_xdg() -> bool:
-    """Linux and the BSDs (not Android) follow the XDG rule, which takes two lines here;
+    """Linux and the BSDs (not Android) follow the XDG rule, which takes a few lines here;
     importing platformdirs for it would cost more than the rest of a `followup list`."""
     return sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")) and not (
         os.environ.get("ANDROID_DATA") or os.environ.get("ANDROID_ROOT")
@@ -51,8 +51,19 @@ def _xdg_dir(variable: str, default: str) -> str:
     The XDG spec says a relative value is invalid and must be ignored."""
     base = os.environ.get(variable, "")
     if not os.path.isabs(base):
-        base = os.path.expanduser(default)
+        base = os.path.join(_home(), default)
     return os.path.join(base, APP_NAME)
+
+
+def _home() -> str:
+    """$HOME, or the account's home folder when $HOME is unset, empty or relative (as
+    under some cron jobs): a relative one would move the data with the working folder."""
+    home = os.environ.get("HOME", "")
+    if os.path.isabs(home):
+        return home.rstrip("/") or "/"
+    import pwd
+
+    return pwd.getpwuid(os.getuid()).pw_dir.rstrip("/") or "/"
 
 
 def database_path() -> str:

@@ -49,7 +49,7 @@ class Workspace:
 def open_workspace(*, create: bool = True, read_config: bool = True) -> Workspace:
     """The database, and the settings unless ``read_config`` is False: commands that
     only show what is stored start faster without them (they load on first use)."""
-    # Read first: a bad config file then stops a command before it touches the database.
+    # Read first: a bad config file then stops the command before it touches the database.
     settings = config.load() if read_config else None
     conn = db.connect(paths.database_path(), create=create)
     return Workspace(conn, settings, loose_file_warnings())
