@@ -78,6 +78,10 @@ class Cli:
         return list(self.json(*args))
 
 
+# Never the developer's own keyring: a test that wants one installs its own backend.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+
+
 def _clear_env(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
     for name in list(os.environ):
         if name.startswith("FOLLOWUP_"):

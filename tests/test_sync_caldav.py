@@ -9,10 +9,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
 from caldav.davclient import DAVClient
 from cli_helpers import ok, run
 from fault_proxy import FaultProxy
+from keyring.backend import KeyringBackend
+from keyring.backends.null import Keyring as NullKeyring
+from keyring.errors import KeyringLocked
 from radicale_server import PASSWORD, USER, Radicale
 from sink_contract import (
     ForeignEventsContract,
@@ -212,6 +216,51 @@ def test_config_and_password_command(
     for path in home.rglob("*"):
         if path.is_file():
             assert PASSWORD.encode() not in path.read_bytes(), path
+
+
+class _MemoryKeyring(KeyringBackend):
+    """A keyring backend of our own, so the test never touches a real one."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.passwords.pop((service, username), None)
+
+
+class _LockedKeyring(_MemoryKeyring):
+    def get_password(self, service: str, username: str) -> str | None:
+        raise KeyringLocked("the keyring is locked")
+
+
+def test_password_from_the_keyring(
+    radicale: Radicale, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log_interviews()
+    monkeypatch.delenv("FOLLOWUP_CALDAV_PASSWORD")
+    args = ["sync", "caldav", "--url", radicale.url, "--username", USER, "--calendar", "Keyring"]
+    try:
+        keyring.set_keyring(_MemoryKeyring())
+        keyring.set_password("interview-followup", f"{USER}@{radicale.url}", PASSWORD)
+        assert ok(*args, "--json").json()["created"] == len(plan_now())
+        for path in home.rglob("*"):
+            if path.is_file():
+                assert PASSWORD.encode() not in path.read_bytes(), path
+        keyring.set_keyring(_LockedKeyring())  # a locked keyring is no password, said so
+        result = run(*args)
+        assert result.code == 2 and "password:" in result.err and "keyring" in result.err
+        assert len(result.err.strip().splitlines()) == 1
+    finally:
+        keyring.set_keyring(NullKeyring())
 
 
 def test_mass_delete_guard(radicale: Radicale, home: Path) -> None:
