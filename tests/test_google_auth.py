@@ -84,6 +84,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "home"
 
 
+FULL = "https://www.googleapis.com/auth/calendar"  # what earlier versions asked for
+
+
 def _write_token(home: Path, endpoint: TokenEndpoint) -> Path:
     os.environ["FOLLOWUP_GOOGLE_TOKEN_URI"] = endpoint.url  # undone by the home fixture
     home.mkdir(parents=True, exist_ok=True)
@@ -91,7 +94,7 @@ def _write_token(home: Path, endpoint: TokenEndpoint) -> Path:
     token.write_text(json.dumps({
         "token": "stale", "refresh_token": "the-refresh", "token_uri": endpoint.url,
         "client_id": "client", "client_secret": "secret",
-        "scopes": ["https://www.googleapis.com/auth/calendar"], "expiry": "2020-01-01T00:00:00Z",
+        "scopes": [FULL], "expiry": "2020-01-01T00:00:00Z",
     }))  # fmt: skip
     token.chmod(0o600)
     return token
@@ -108,6 +111,8 @@ def test_expired_token_is_refreshed_silently_and_saved_private(
     assert json.loads(token.read_text())["token"] == "fresh-access"
     assert stat.S_IMODE(token.stat().st_mode) == 0o600
     assert endpoint.requests[0]["grant_type"] == ["refresh_token"]
+    # A token granted the wider scope of earlier versions asks for just what it holds.
+    assert endpoint.requests[0].get("scope", [FULL])[0].split() == [FULL]
 
 
 def test_revoked_token_says_what_happened_and_how_to_fix(
@@ -181,7 +186,10 @@ def test_installed_app_flow_on_loopback(
             break
     assert address, "the sign-in address was not printed"
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(address).query)
-    assert query["scope"] == ["https://www.googleapis.com/auth/calendar"]
+    assert query["scope"][0].split() == [
+        "https://www.googleapis.com/auth/calendar.app.created",
+        "https://www.googleapis.com/auth/calendar.events",
+    ]
     redirect = (
         query["redirect_uri"][0]
         + "?"

@@ -16,7 +16,13 @@ from interview_followup.errors import InputError, RemoteError
 
 # Full calendar access: followup creates its own calendar and may be pointed at an
 # existing one (--calendar-id); it never touches events it did not create.
-SCOPES = ["https://www.googleapis.com/auth/calendar"]
+# The narrowest pair that covers what a sync does: create its own calendar
+# (calendar.app.created) and write events, also in a calendar the user picked with
+# --calendar-id (calendar.events). Neither lets followup share, delete or re-set a calendar.
+SCOPES = [
+    "https://www.googleapis.com/auth/calendar.app.created",
+    "https://www.googleapis.com/auth/calendar.events",
+]
 ENDPOINT_VARIABLE = "FOLLOWUP_GOOGLE_API_ENDPOINT"
 TOKEN_URI_VARIABLE = "FOLLOWUP_GOOGLE_TOKEN_URI"
 GOOGLE_ROOT = "https://www.googleapis.com/"
@@ -122,7 +128,8 @@ def _refreshed_user_credentials() -> Any:
     from google.oauth2.credentials import Credentials
 
     try:
-        creds = Credentials.from_authorized_user_file(str(token_path()), SCOPES)
+        # The scopes saved with the token: one granted to an older version still refreshes.
+        creds = Credentials.from_authorized_user_file(str(token_path()))
     except (ValueError, json.JSONDecodeError):
         raise RemoteError(
             f"the saved Google sign-in {token_path()} is unreadable; {RELOGIN_HINT}"
