@@ -263,6 +263,35 @@ def test_password_from_the_keyring(
         keyring.set_keyring(NullKeyring())
 
 
+def test_an_imported_copy_of_our_events_is_replaced(
+    radicale: Radicale, home: Path, tmp_path: Path
+) -> None:
+    """An export imported into the calendar holds our UIDs under other names; the server
+    refuses a second item with the same UID, so the sync replaces those copies."""
+    from icalendar import Calendar
+
+    harness = CalDAVHarness(radicale, f"Follow-ups {next(_names)}")
+    log_interviews()
+    exported = tmp_path / "followups.ics"
+    ok("export", "-o", str(exported))
+    calendar = harness.client.principal().make_calendar(name=harness.calendar, cal_id="imported")
+    copies = Calendar.from_ical(exported.read_bytes()).walk("VEVENT")[:3]
+    for n, vevent in enumerate(copies):
+        single = Calendar()
+        single.add("prodid", "-//a calendar app//EN")
+        single.add("version", "2.0")
+        single.add_component(vevent)
+        url = f"{calendar.url}imported-{n}.ics"
+        assert harness.client.put(url, single.to_ical().decode(), {}).status == 201
+
+    report = harness.sync()
+    assert (report["created"], report["conflicts"], report["failed"]) == (len(plan_now()), 0, 0)
+    assert_server_matches_plan(harness)
+    names = [str(item.url).rsplit("/", 1)[-1] for item in harness._objects()]
+    assert len(names) == len(plan_now()) and not any(n.startswith("imported-") for n in names)
+    assert harness.sync()["created"] == 0
+
+
 def test_mass_delete_guard(radicale: Radicale, home: Path) -> None:
     harness = CalDAVHarness(radicale, f"Follow-ups {next(_names)}")
     ids = [

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
+from xml.sax.saxutils import escape
 
 from interview_followup import ical
 from interview_followup.errors import RemoteError
@@ -38,6 +39,19 @@ _MARKERS = (
     '<d:propfind xmlns:d="DAV:" xmlns:cs="http://calendarserver.org/ns/">'
     "<d:prop><cs:getctag/><d:sync-token/></d:prop></d:propfind>"
 )
+# RFC 4791 calendar-query: the items holding one UID, whatever they are called.
+_BY_UID = (
+    '<?xml version="1.0" encoding="utf-8"?>'
+    '<c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">'
+    "<d:prop><d:getetag/></d:prop><c:filter>"
+    '<c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT">'
+    '<c:prop-filter name="UID"><c:text-match collation="i;octet">{uid}</c:text-match>'
+    "</c:prop-filter></c:comp-filter></c:comp-filter></c:filter></c:calendar-query>"
+)
+
+
+class _UidTaken(PreconditionFailed):
+    """The calendar holds this UID under another name (CALDAV:no-uid-conflict)."""
 
 
 def _first_line(error: object) -> str:
@@ -103,8 +117,8 @@ def _client(factory: Any, url: str, username: str, password: str, timeout: int) 
 def find_calendar(client: Any, url: str, name: str, *, create: bool) -> str | None:
     """The URL of the calendar called ``name``; created when missing if ``create``."""
     with _translated("finding your calendars", url):
-        principal = client.principal()
-        for calendar in principal.calendars():
+        principal = client.get_principal()
+        for calendar in principal.get_calendars():
             if (calendar.get_display_name() or "") == name:
                 return str(calendar.url)
         if not create:
@@ -152,12 +166,12 @@ class CalDAVSink:
         with _translated(what, self.calendar_url):
             return self.client.request(url, method, body, headers or {})
 
-    def _propfind(self, depth: int, body: str, href: str = "") -> ET.Element:
-        """A PROPFIND on the calendar (or one item of it) as a parsed multistatus."""
+    def _multistatus(self, method: str, depth: int, body: str, href: str = "") -> ET.Element:
+        """A PROPFIND or REPORT on the calendar (or one item of it), parsed."""
         what = "reading the calendar"
         response = self._request(
             urljoin(self.calendar_url, href),
-            "PROPFIND",
+            method,
             what,
             body,
             {"Depth": str(depth), "Content-Type": "application/xml; charset=utf-8"},
@@ -172,7 +186,7 @@ class CalDAVSink:
             raise ItemFailed(f"the server sent an unreadable answer while {what}") from None
 
     def unchanged_since(self, marker: str | None) -> tuple[bool, str | None]:
-        tree = self._propfind(0, _MARKERS)
+        tree = self._multistatus("PROPFIND", 0, _MARKERS)
         current = None
         for tag in (f"{CS}getctag", f"{DAV}sync-token"):
             found = tree.find(f".//{tag}")
@@ -182,7 +196,7 @@ class CalDAVSink:
         return (current is not None and current == marker), current
 
     def list_items(self) -> dict[str, RemoteItem]:
-        tree = self._propfind(1, _ETAGS)
+        tree = self._multistatus("PROPFIND", 1, _ETAGS)
         items: dict[str, RemoteItem] = {}
         for response in tree.findall(f"{DAV}response"):
             href = response.findtext(f"{DAV}href") or ""
@@ -205,6 +219,12 @@ class CalDAVSink:
         body = ical.render_single(event).decode("utf-8")
         headers = {"Content-Type": "text/calendar; charset=utf-8", **condition}
         response = self._request(urljoin(self.calendar_url, remote_id), "PUT", what, body, headers)
+        if response.status in (403, 409, 412) and "no-uid-conflict" in (response.raw or ""):
+            # Radicale says 409, Xandikos 412, Cyrus 403.
+            raise _UidTaken(
+                f"the server has this event under another name while {what}"
+                f" (HTTP {response.status})"
+            )
         if response.status not in (200, 201, 204):
             raise _status_error(response.status, what)
         etag = response.headers.get("ETag")
@@ -214,13 +234,28 @@ class CalDAVSink:
 
     def _etag_of(self, remote_id: str) -> str | None:
         try:
-            found = self._propfind(0, _ETAGS, remote_id).findtext(f".//{DAV}getetag")
+            found = self._multistatus("PROPFIND", 0, _ETAGS, remote_id).findtext(f".//{DAV}getetag")
         except (ItemFailed, ItemMissing, PreconditionFailed):
             return None  # the next listing learns it instead
         return found.strip() if found else None
 
     def create(self, event: Event, remote_id: str) -> RemoteItem:
-        return self._write(event, remote_id, {"If-None-Match": "*"}, f"creating '{event.summary}'")
+        what = f"creating '{event.summary}'"
+        try:
+            return self._write(event, remote_id, {"If-None-Match": "*"}, what)
+        except _UidTaken:
+            # Only followup makes UIDs in its own domain, so the other item is a copy of
+            # this very event (an imported export, say): replace it with the synced one.
+            self._delete_copies(event.uid, keep=remote_id)
+            return self._write(event, remote_id, {"If-None-Match": "*"}, what)
+
+    def _delete_copies(self, uid: str, keep: str) -> None:
+        tree = self._multistatus("REPORT", 1, _BY_UID.format(uid=escape(uid)))
+        for found in tree.findall(f"{DAV}response"):
+            path = urlsplit(found.findtext(f"{DAV}href") or "").path
+            if path and path != keep:
+                etag = found.findtext(f".//{DAV}getetag")
+                self.delete(RemoteItem(path, etag.strip() if etag else None))
 
     def update(self, event: Event, item: RemoteItem) -> RemoteItem:
         condition = {"If-Match": item.etag} if item.etag else {}
