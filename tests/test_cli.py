@@ -213,6 +213,26 @@ def test_config_changes_recompute_the_plan(us_cli: Cli) -> None:
     assert us_cli.ok("config", "get", "thank_you_after").out.strip() == "2h"
 
 
+def test_a_changed_setting_leaves_past_and_done_events_alone(cli: Cli) -> None:
+    """Past events are history: a new setting moves only what is still to come."""
+    started = (datetime.now(ZoneInfo("UTC")) - timedelta(days=3)).strftime("%Y-%m-%d 10:00")
+    interview_id = cli.log("--company", "Initech", "--at", started, "--tz", "UTC")
+    cli.ok("done", interview_id, "follow-up")  # done before its time: history too
+    before = by_uid(cli.plan(interview_id, all_=True))
+    cli.ok("config", "set", "thank_you_after", "2h")
+    cli.ok("config", "set", "follow_up_time", "11:00")
+    cli.ok("config", "set", "check_ins", "1")
+    cli.ok("refresh")
+    after = by_uid(cli.plan(interview_id, all_=True))
+    thank_you = one(list(before.values()), "thank-you")["uid"]
+    follow_up = one(list(before.values()), "follow-up")["uid"]
+    assert after[thank_you] == before[thank_you]  # three days old
+    assert after[follow_up] == before[follow_up]  # done
+    checks = of_kind(list(before.values()), "check-in")
+    assert after[checks[0]["uid"]]["start"][11:16] == "11:00"  # still to come: moved
+    assert after[checks[1]["uid"]]["status"] == "cancelled"  # one check-in only now
+
+
 def test_fewer_check_ins_cancel_the_extra_one(us_cli: Cli) -> None:
     interview_id = log_example_1(us_cli)
     second = of_kind(us_cli.plan(interview_id), "check-in")[1]
@@ -364,6 +384,16 @@ def test_promise_phrase_counts_from_today(us_cli: Cli) -> None:
         (today + timedelta(days=14)).isoformat(),
         (today + timedelta(days=15)).isoformat(),
     }
+
+
+def test_business_day_phrases_skip_the_configured_holidays(us_cli: Cli) -> None:
+    # Tuesday 2027-11-23; Thanksgiving is Thursday 11-25.
+    log = ["log", "--company", "Acme", "--at", "2027-11-23 10:00"]
+    logged = us_cli.json(*log, "--decision-by", "in 3 business days")
+    assert logged["interview"]["decision_by"] == "2027-11-29"
+    us_cli.ok("config", "set", "country", "")
+    logged = us_cli.json(*log, "--role", "Other", "--decision-by", "in 3 business days")
+    assert logged["interview"]["decision_by"] == "2027-11-26"
 
 
 # --- status changes ---

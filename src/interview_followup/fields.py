@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from .config import Settings
+from .days import BusinessDays
 from .errors import InputError
 from .model import Interview, Person
 from .parsing import (
@@ -106,7 +107,8 @@ def build(raw: Mapping[str, Any], settings: Settings, base: Interview | None = N
     if "decision_by" in given:
         text = str(given["decision_by"]).strip()
         # Phrases count from the interview day: "in a week" is what they said there.
-        decision = parse_day(text, interview.start.date()) if text else None
+        days = BusinessDays(settings.country, settings.subdivision)
+        decision = parse_day(text, interview.start.date(), business_days=days) if text else None
         interview = interview._replace(decision_by=decision)
     check_decision(interview, interview.decision_by)
     return interview

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .model import Channel, Kind, Person, Status
+
+if TYPE_CHECKING:
+    from .days import BusinessDays
 
 _NOT_IN_EMAIL = r"@\s<>,;\"\x00-\x1f\x7f\ud800-\udfff"
 _EMAIL = re.compile(rf"^[^{_NOT_IN_EMAIL}]+@[^{_NOT_IN_EMAIL}]+\.[^{_NOT_IN_EMAIL}.]{{2,}}$")
@@ -63,23 +67,29 @@ def parse_iso_date(text: str, field: str) -> date:
         raise InputError(field, f"{text!r} is not a date like 2027-11-23") from None
 
 
-def parse_day(text: str, reference: date, field: str = "decision-by") -> date:
+def parse_day(
+    text: str,
+    reference: date,
+    field: str = "decision-by",
+    business_days: BusinessDays | None = None,
+) -> date:
     """An ISO date or a plain phrase, counted from ``reference``.
 
     Understood: 'today', 'tomorrow', 'friday', 'next friday' (the first one after
-    ``reference``), 'in 3 days', 'in a week', 'in 2 weeks', 'in 5 business days'.
+    ``reference``), 'in 3 days', 'in a week', 'in 2 weeks', 'in 5 business days'
+    (skipping the holidays of ``business_days``; weekends only without it).
     """
     if len(str(text)) > 100:
         raise InputError(field, "is too long to be a date")
     try:
-        day = _parse_day(text, reference, field)
+        day = _parse_day(text, reference, field, business_days)
     except OverflowError:
         raise InputError(field, f"{text!r} is too far away") from None
     check_year(day.year, text, field)
     return day
 
 
-def _parse_day(text: str, reference: date, field: str) -> date:
+def _parse_day(text: str, reference: date, field: str, business_days: BusinessDays | None) -> date:
     phrase = " ".join(str(text).strip().lower().split())
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", phrase):
         return parse_iso_date(phrase, field)
@@ -101,9 +111,11 @@ def _parse_day(text: str, reference: date, field: str) -> date:
         )
         if count is not None:
             if unit.startswith("business"):
-                from .days import BusinessDays
+                if business_days is None:
+                    from .days import BusinessDays
 
-                return BusinessDays().add(reference, count)
+                    business_days = BusinessDays()
+                return business_days.add(reference, count)
             return reference + timedelta(days=count * _UNITS[unit])
     if phrase == "next week":
         return reference + timedelta(days=7)

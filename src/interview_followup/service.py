@@ -70,14 +70,20 @@ def loose_file_warnings() -> list[str]:
 # --- keeping the stored events equal to the policy ---
 
 
-def _refresh(ws: Workspace, interview_id: int, now: datetime) -> int:
+def _refresh(ws: Workspace, interview_id: int, now: datetime, *, keep_history: bool = False) -> int:
     interview = interview_rows.get(ws.conn, interview_id)
     history = interview_rows.history(ws.conn, interview_id)
     from . import policy  # the rules load only for commands that change a plan
 
     steps = policy.schedule(interview, history, ws.settings, ws.days)
     return event_rows.reconcile(
-        ws.conn, interview_id, steps, interview.tz, ws.settings.alarm_minutes, now
+        ws.conn,
+        interview_id,
+        steps,
+        interview.tz,
+        ws.settings.alarm_minutes,
+        now,
+        keep_history=keep_history,
     )
 
 
@@ -110,10 +116,14 @@ def set_config(key: str, value: str) -> str:
 
 
 def refresh_all(ws: Workspace, now: datetime | None = None) -> int:
-    """Recompute every plan (after a config change); returns the events changed."""
+    """Recompute every plan after a config change or an upgrade; returns the events
+    changed. Only what is still to come changes: past events are history."""
     now = now or utc_now()
     with db.write(ws.conn):
-        return sum(_refresh(ws, i.id, now) for i in interview_rows.all_interviews(ws.conn))
+        return sum(
+            _refresh(ws, i.id, now, keep_history=True)
+            for i in interview_rows.all_interviews(ws.conn)
+        )
 
 
 def sort_events(items: Iterable[Event]) -> list[Event]:
@@ -286,7 +296,7 @@ def promise(ws: Workspace, interview_id: int, day_text: str, now: datetime | Non
         from . import fields
         from .parsing import parse_day
 
-        day = parse_day(day_text, today, "date")
+        day = parse_day(day_text, today, "date", ws.days)
         fields.check_decision(interview, day)
         interview_rows.update(ws.conn, interview._replace(decision_by=day), now)
         interview_rows.add_change(

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 
 from interview_followup.model import UID_DOMAIN, Event, EventStatus, Followup, Kind
-from interview_followup.timezones import zone
+from interview_followup.timezones import starts_at, zone
 
 from .db import meta
 
@@ -81,15 +81,27 @@ def reconcile(
     tz: str,
     alarm_minutes: int,
     now: datetime,
+    *,
+    keep_history: bool = False,
 ) -> int:
-    """Store the plan of one interview; returns how many events changed."""
+    """Store the plan of one interview; returns how many events changed.
+
+    With ``keep_history`` (a changed setting, not a change to this interview) the
+    events that are history stay as they are: done, cancelled, or already begun.
+    """
     install_id = meta(conn, "install_id")
     existing = {
         row["uid"]: row
         for row in conn.execute(
-            "SELECT uid, hash, sequence, status FROM events WHERE interview_id = ?", (interview_id,)
+            "SELECT uid, hash, sequence, status, start, all_day, tz FROM events"
+            " WHERE interview_id = ?",
+            (interview_id,),
         )
     }
+
+    def frozen(row: sqlite3.Row | None) -> bool:
+        return keep_history and row is not None and _is_history(row, now)
+
     stamp = now.isoformat(timespec="microseconds")
     changed = 0
     wanted: set[str] = set()
@@ -99,7 +111,7 @@ def reconcile(
         content = _content(step, tz, alarm_for(step, alarm_minutes))
         digest = content_hash(content)
         row = existing.get(uid)
-        if row is not None and row["hash"] == digest:
+        if (row is not None and row["hash"] == digest) or frozen(row):
             continue
         changed += 1
         values = (
@@ -129,7 +141,7 @@ def reconcile(
                 (*values, stamp, uid),
             )
     for uid, row in existing.items():
-        if uid not in wanted and row["status"] != EventStatus.CANCELLED.value:
+        if uid not in wanted and row["status"] != EventStatus.CANCELLED.value and not frozen(row):
             changed += 1
             _cancel_orphan(conn, uid, stamp)
     return changed
@@ -160,6 +172,15 @@ def _decode_categories(text: str) -> tuple[str, ...]:
     import json
 
     return tuple(json.loads(text))
+
+
+def _is_history(row: sqlite3.Row, now: datetime) -> bool:
+    """Done, cancelled, or begun (an all-day event at 00:00 in its zone): the policy's
+    'past events are history and never change'."""
+    if row["status"] != EventStatus.SCHEDULED.value:
+        return True
+    start = _parse_when(row["start"], bool(row["all_day"]), row["tz"])
+    return starts_at(start, zone(row["tz"])) <= now
 
 
 def _parse_when(text: str, all_day: bool, tz: str) -> datetime | date:
