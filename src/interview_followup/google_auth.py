@@ -14,11 +14,10 @@ from typing import Any
 from interview_followup import paths
 from interview_followup.errors import InputError, RemoteError
 
-# Full calendar access: followup creates its own calendar and may be pointed at an
-# existing one (--calendar-id); it never touches events it did not create.
 # The narrowest pair that covers what a sync does: create its own calendar
 # (calendar.app.created) and write events, also in a calendar the user picked with
-# --calendar-id (calendar.events). Neither lets followup share, delete or re-set a calendar.
+# --calendar-id (calendar.events). Neither lets followup share, delete or re-set a
+# calendar, and it never touches events it did not create.
 SCOPES = [
     "https://www.googleapis.com/auth/calendar.app.created",
     "https://www.googleapis.com/auth/calendar.events",
