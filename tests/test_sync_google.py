@@ -227,6 +227,32 @@ def test_reopened_step_gets_a_fresh_id(harness: GoogleHarness) -> None:
     assert_server_matches_plan(harness)
 
 
+def test_an_id_taken_by_a_forgotten_event_moves_to_the_next(
+    harness: GoogleHarness, fake: FakeGoogleCalendar
+) -> None:
+    """Google may forget a deleted event (get: 404) and still refuse its id (409)."""
+    from interview_followup import google_auth, service
+    from interview_followup.sinks import google
+
+    log_interviews()
+    harness.sync()
+    ws = service.open_workspace()
+    event = service.plan(ws)[0]
+    ws.close()
+    harness.user_delete(event.uid)
+    root = google_auth.endpoint_root()
+    assert root is not None
+    sink = google.GoogleSink(
+        google.build_service(google_auth.credentials(), root),
+        harness.calendar_id,
+        root + "batch/calendar/v3",
+    )
+    fake.inject_fault(status=404, reason="notFound", methods=["GET"])
+    made = sink.create(event, event.uid_stem)
+    assert made.remote_id == event.uid_stem + "1"
+    assert made.remote_id in {i["id"] for i in harness._items()}
+
+
 @pytest.mark.parametrize(
     ("status", "reason", "count"),
     [

@@ -213,9 +213,12 @@ class GoogleSink:
                 made = self.execute(self._insert_request(event, remote_id), what)
                 return _item(made)
             except PreconditionFailed:
-                existing = self.execute(
-                    self._events().get(calendarId=self.calendar_id, eventId=remote_id), what
-                )
+                try:
+                    existing = self.execute(
+                        self._events().get(calendarId=self.calendar_id, eventId=remote_id), what
+                    )
+                except ItemMissing:  # deleted long ago and forgotten, yet the id stays taken
+                    existing = {"status": "cancelled"}
                 if existing.get("status") != "cancelled":
                     # Ours from a run that died before recording it: bring it up to date.
                     return self.update(event, _item(existing))
