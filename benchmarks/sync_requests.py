@@ -23,6 +23,14 @@ from fakes.google_calendar import FakeGoogleCalendar
 from fault_proxy import FaultProxy
 from radicale_server import PASSWORD, USER, Radicale
 
+# Each target sees the same runs; the last one follows a status change.
+RUNS = (
+    ("first sync", None),
+    ("settling sync", None),
+    ("unchanged sync", None),
+    ("after one status change", "status"),
+)
+
 
 def _sync(*args: str) -> tuple[dict[str, object], float]:
     start = time.perf_counter()
@@ -38,12 +46,7 @@ def caldav_rows(events: int) -> list[list[str]]:
     rows = []
     try:
         args = ("caldav", "--url", proxy.url, "--username", USER)
-        for label, before in (
-            ("first sync", None),
-            ("settling sync", None),
-            ("unchanged sync", None),
-            ("after one status change", "status"),
-        ):
+        for label, before in RUNS:
             if before:
                 run("status", "1", "rejected")
             mark = len(proxy.methods)
@@ -73,12 +76,7 @@ def google_rows() -> list[list[str]]:
     rows = []
     with FakeGoogleCalendar() as fake:
         os.environ["FOLLOWUP_GOOGLE_API_ENDPOINT"] = fake.base_url
-        for label, before in (
-            ("first sync", None),
-            ("settling sync", None),
-            ("unchanged sync", None),
-            ("after one status change", "status"),
-        ):
+        for label, before in RUNS:
             if before:
                 run("status", "2", "rejected")
             stats = fake.stats()

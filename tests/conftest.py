@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Any
 
 import holidays
 import pytest
+from cli_helpers import Result
 
 from interview_followup.cli.main import main
 
@@ -31,16 +30,6 @@ NY = "America/New_York"
 
 
 # --- running the CLI ---
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
 
 
 class Cli:
