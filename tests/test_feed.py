@@ -35,6 +35,7 @@ from icalendar import Calendar
 
 from interview_followup import feed, feed_clients, feed_content, feed_token
 from interview_followup.errors import FollowupError
+from interview_followup.ical import Placement
 from interview_followup.model import Event, EventStatus, Kind
 
 URL_LINE = re.compile(r"http://127\.0\.0\.1:(\d+)/feed/([A-Za-z0-9_-]+)\.ics")
@@ -375,7 +376,8 @@ NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def held(uid: str, status: EventStatus, changed_at: datetime) -> feed_content.Held:
-    return feed_content.Held.of(_event(uid, status, changed_at), None, 1)
+    event = _event(uid, status, changed_at)
+    return feed_content.Held.of(event, Placement.of(event), None, 1)
 
 
 def _event(uid: str, status: EventStatus, changed_at: datetime) -> Event:
@@ -421,9 +423,10 @@ def test_a_cancelled_event_stays_for_the_grace_period_then_leaves() -> None:
 
 def test_an_event_is_held_whole_only_until_it_has_a_text() -> None:
     event = _event("a", EventStatus.SCHEDULED, NOW)
-    assert feed_content.Held.of(event, "BEGIN:VEVENT...", 1).event is None
+    place = Placement.of(event)
+    assert feed_content.Held.of(event, place, "BEGIN:VEVENT...", 1).event is None
     for missing in (None, ""):  # an empty stored text is rendered again, not served
-        held = feed_content.Held.of(event, missing, 1)
+        held = feed_content.Held.of(event, place, missing, 1)
         assert held.text is None and held.event == event
 
 

@@ -52,13 +52,12 @@ class Held(NamedTuple):
     event: Event | None  # None once the text is known
 
     @classmethod
-    def of(cls, event: Event, text: str | None, version: int) -> Held:
-        from .ical import Placement
-
+    def of(cls, event: Event, place: Placement, text: str | None, version: int) -> Held:
+        """``place`` is ``ical.Placement.of(event)``: the caller has ical loaded already."""
         cancelled = event.status is EventStatus.CANCELLED
         text = text or None  # an empty stored text is no text: render it again
         kept = None if text else event
-        return cls(Placement.of(event), cancelled, event.changed_at, version, text, kept)
+        return cls(place, cancelled, event.changed_at, version, text, kept)
 
     @property
     def uid(self) -> str:
@@ -244,7 +243,10 @@ class FeedSource:
             self._read_identity = self._readers.identity
         read_at = self._read_at
         changed = event_rows.load_changed(conn, ical.RENDER_VERSION, changed_after=read_at)
-        self._rows.update((event.uid, Held.of(event, text, at)) for event, text, at in changed)
+        place = ical.Placement.of
+        self._rows.update(
+            (event.uid, Held.of(event, place(event), text, at)) for event, text, at in changed
+        )
         held = (len(self._rows), sum(row.version for row in self._rows.values()))
         if read_at is not None and held != event_rows.version_summary(conn):
             # Rows removed, or a backup copied over the file in place: start over.
