@@ -127,7 +127,12 @@ def find_calendar(client: Any, url: str, name: str, *, create: bool) -> str | No
         return str(principal.make_calendar(name=name, cal_id=slug).url)
 
 
-def _status_error(status: int, what: str) -> RemoteError:
+def _status_error(status: int, what: str, body: str = "") -> RemoteError:
+    if status in (403, 409, 412) and "no-uid-conflict" in body:
+        # The UID is held by an item of another name: Radicale 409, Xandikos 412, Cyrus 403.
+        return _UidTaken(
+            f"the server has this event under another name while {what} (HTTP {status})"
+        )
     if status == 412:
         return PreconditionFailed(f"the server copy changed meanwhile while {what} (HTTP 412)")
     if status in (404, 410):
@@ -219,14 +224,8 @@ class CalDAVSink:
         body = ical.render_single(event).decode("utf-8")
         headers = {"Content-Type": "text/calendar; charset=utf-8", **condition}
         response = self._request(urljoin(self.calendar_url, remote_id), "PUT", what, body, headers)
-        if response.status in (403, 409, 412) and "no-uid-conflict" in (response.raw or ""):
-            # Radicale says 409, Xandikos 412, Cyrus 403.
-            raise _UidTaken(
-                f"the server has this event under another name while {what}"
-                f" (HTTP {response.status})"
-            )
         if response.status not in (200, 201, 204):
-            raise _status_error(response.status, what)
+            raise _status_error(response.status, what, response.raw or "")
         etag = response.headers.get("ETag")
         if not etag:  # allowed by RFC 4791 when the server changed what we sent: ask for it
             etag = self._etag_of(remote_id)
