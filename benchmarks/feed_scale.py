@@ -29,7 +29,9 @@ def main() -> None:
     built = timed(lambda: make_home(args.interviews))
     run("export", "-o", "/dev/null")  # as after everyday use: the VEVENT texts are stored
 
-    from interview_followup import feed, feed_token, ical, service
+    from interview_followup import ical, service
+    from interview_followup.feed import app as feed
+    from interview_followup.feed import token as feed_token
 
     token = feed_token.load_or_create()
     app = feed.create_app(log=lambda line: None, own_process=True)  # as `followup serve`

@@ -19,7 +19,7 @@ from typing import Any
 
 import holidays
 import pytest
-from cli_helpers import Result
+from support.cli_helpers import Result
 
 from interview_followup.cli.main import main
 
@@ -27,6 +27,13 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 FOLLOWUP_BIN = Path(sys.executable).parent / "followup"
 NY = "America/New_York"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything in tests/system is slow: real processes, servers and clocks."""
+    for item in items:
+        if item.path.parent.name == "system":
+            item.add_marker(pytest.mark.slow)
 
 
 # --- running the CLI ---

@@ -163,6 +163,12 @@ class Event(NamedTuple):
         return self.uid.split("@", 1)[0]
 
 
+class RecordState(enum.StrEnum):
+    PRESENT = "present"  # on the server as we last pushed it
+    DELETED = "deleted"  # deleted by us
+    GONE = "gone"  # deleted by the user: never brought back without --force
+
+
 class SyncRecord(NamedTuple):
     """What we last pushed of one event to one calendar."""
 
@@ -171,5 +177,5 @@ class SyncRecord(NamedTuple):
     etag: str | None
     pushed_hash: str
     sequence: int
-    state: str = "present"  # 'present', 'deleted' (by us) or 'gone' (deleted by the user)
+    state: RecordState = RecordState.PRESENT
     generation: int = 0

@@ -3,68 +3,20 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from . import config, paths
-from .days import BusinessDays
-from .errors import NotFoundError, StoreError
+from .errors import NotFoundError
 from .model import OPEN_STATUSES, Change, ChangeType, Event, EventStatus, Interview, Status
 from .store import db
 from .store import events as event_rows
 from .store import interviews as interview_rows
 from .timezones import starts_at, zone
+from .workspace import Workspace, open_workspace, utc_now
 
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-class Workspace:
-    """An open database with the settings it is used with."""
-
-    def __init__(
-        self, conn: sqlite3.Connection, settings: config.Settings | None, warnings: list[str]
-    ) -> None:
-        self.conn = conn
-        self._settings = settings
-        self.warnings = warnings
-
-    @property
-    def settings(self) -> config.Settings:
-        if self._settings is None:
-            self._settings = config.load()
-        return self._settings
-
-    @property
-    def days(self) -> BusinessDays:
-        return BusinessDays(self.settings.country, self.settings.subdivision)
-
-    def close(self) -> None:
-        self.conn.close()
-
-
-def open_workspace(*, create: bool = True, read_config: bool = True) -> Workspace:
-    """The database, and the settings unless ``read_config`` is False: commands that
-    only show what is stored start faster without them (they load on first use)."""
-    # Read first: a bad config file then stops the command before it touches the database.
-    settings = config.load() if read_config else None
-    conn = db.connect(paths.database_path(), create=create)
-    return Workspace(conn, settings, loose_file_warnings())
-
-
-def loose_file_warnings() -> list[str]:
-    """A warning for each of our private files that others may read."""
-    private = [
-        paths.database_path(),
-        paths.config_path(),
-        paths.feed_token_path(),
-        paths.google_token_path(),
-        paths.google_service_account_path(),
-    ]
-    return [w for w in map(db.warn_if_loose, private) if w]
+__all__ = ["Workspace", "open_workspace", "utc_now"]
 
 
 # --- keeping the stored events equal to the policy ---
@@ -374,30 +326,6 @@ def agenda(ws: Workspace, now: datetime | None = None, days_ahead: int = 7) -> A
         elif event.start <= today + timedelta(days=days_ahead):
             upcoming.append(event)
     return Agenda(overdue, upcoming)
-
-
-def rendered_events(ws: Workspace) -> list[tuple[Event, str]]:
-    """Every event with its VEVENT text; only events changed since the last render are
-    rendered, and their texts kept for next time."""
-    from . import ical  # icalendar is heavy: only the commands that write iCalendar load it
-
-    rows = event_rows.load_rendered(ws.conn, ical.RENDER_VERSION)
-    fresh = [(event, ical.render_vevent(event)) for event, text in rows if text is None]
-    if fresh:
-        try:
-            with db.write(ws.conn):
-                event_rows.save_rendered(ws.conn, fresh, ical.RENDER_VERSION)
-        except StoreError:
-            pass  # a read-only database: the texts are only a cache
-    cached = [(event, text) for event, text in rows if text is not None]
-    return cached + fresh
-
-
-def export(ws: Workspace) -> bytes:
-    from . import ical
-
-    info = ical.CalendarInfo(timezone=ws.settings.timezone)
-    return ical.assemble([(ical.Placement.of(e), text) for e, text in rendered_events(ws)], info)
 
 
 def company_names(ws: Workspace, ids: Sequence[int]) -> dict[int, str]:

@@ -39,7 +39,7 @@ _base_url_option = click.option(
 
 
 def _url(host: str, port: int, token: str, base_url: str = "") -> str:
-    from interview_followup import feed_token
+    from interview_followup.feed import token as feed_token
 
     if base_url and not base_url.startswith(("http://", "https://")):
         raise InputError("base-url", f"{base_url!r} must start with https:// or http://")
@@ -47,7 +47,8 @@ def _url(host: str, port: int, token: str, base_url: str = "") -> str:
 
 
 def _token() -> str:
-    from interview_followup import feed_token, paths
+    from interview_followup import paths
+    from interview_followup.feed import token as feed_token
 
     token = feed_token.load_or_create()
     path = feed_token.token_path()
@@ -57,7 +58,7 @@ def _token() -> str:
 
 
 def _echo_urls(url: str, as_json: bool = False) -> None:
-    from interview_followup import feed_token
+    from interview_followup.feed import token as feed_token
 
     webcal = feed_token.webcal_url(url)
     if as_json:
@@ -69,7 +70,7 @@ def _echo_urls(url: str, as_json: bool = False) -> None:
 
 
 def _listening_note(host: str) -> str:
-    from interview_followup import feed_token
+    from interview_followup.feed import token as feed_token
 
     if feed_token.is_loopback(host):
         return (
@@ -94,10 +95,11 @@ def serve(host: str, port: int) -> None:
     """
     import threading
 
-    from interview_followup import feed, feed_server
+    from interview_followup.feed import app as feed_app
+    from interview_followup.feed import server as feed_server
 
-    log = feed.StderrLog()
-    app = feed.create_app(log=log, own_process=True)
+    log = feed_app.StderrLog()
+    app = feed_app.create_app(log=log, own_process=True)
     try:
         server = feed_server.bind(host, port, app, log)
         threading.Thread(target=app.warm, daemon=True).start()
@@ -136,7 +138,7 @@ def feed_rotate(host: str, port: int, base_url: str, as_json: bool) -> None:
 
     A running server refuses the old URL from its next request on: no restart needed.
     """
-    from interview_followup import feed_token
+    from interview_followup.feed import token as feed_token
 
     _echo_urls(_url(host, port, feed_token.rotate(), base_url), as_json)
     if not as_json:
@@ -158,7 +160,7 @@ def _ago(moment: datetime, now: datetime) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def feed_status(as_json: bool) -> None:
     """When each calendar app last fetched the feed, and what it got."""
-    from interview_followup import feed_clients
+    from interview_followup.feed import clients as feed_clients
 
     clients = feed_clients.read_clients()
     if as_json:

@@ -10,7 +10,7 @@ from interview_followup.errors import FollowupError
 
 
 def _finish(report: object, as_json: bool) -> None:
-    from interview_followup.sync import Report
+    from interview_followup.sync.apply import Report
 
     assert isinstance(report, Report)
     if as_json:
@@ -68,7 +68,7 @@ def caldav(
     The password comes from FOLLOWUP_CALDAV_PASSWORD, caldav.password_command or the
     system keyring; it is never stored by followup.
     """
-    from interview_followup import sync_runner
+    from interview_followup.sync import run as sync_runner
 
     with workspace() as ws:
         report = sync_runner.sync_caldav(
@@ -88,7 +88,7 @@ def caldav(
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def google(calendar_id: str | None, dry_run: bool, force: bool, as_json: bool) -> None:
     """Sync to Google Calendar through its API (sign in first: followup google login)."""
-    from interview_followup import sync_runner
+    from interview_followup.sync import run as sync_runner
 
     with workspace() as ws:
         report = sync_runner.sync_google(ws, calendar_id=calendar_id, force=force, dry_run=dry_run)
@@ -116,8 +116,8 @@ def google_group() -> None:
 )
 def login(client_secrets: str | None, service_account: str | None, no_browser: bool) -> None:
     """Sign in once; the token is kept in the data folder (mode 0600) and refreshed silently."""
-    from interview_followup import google_auth
     from interview_followup.errors import InputError
+    from interview_followup.sinks import google_auth
 
     if bool(client_secrets) == bool(service_account):
         raise InputError(
@@ -134,7 +134,7 @@ def login(client_secrets: str | None, service_account: str | None, no_browser: b
 @google_group.command()
 def logout() -> None:
     """Forget the saved Google credentials."""
-    from interview_followup import google_auth
+    from interview_followup.sinks import google_auth
 
     google_auth.token_path().unlink(missing_ok=True)
     google_auth.service_account_path().unlink(missing_ok=True)

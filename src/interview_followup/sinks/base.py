@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import abc
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from interview_followup.errors import RemoteError
 from interview_followup.model import Event
@@ -37,40 +38,63 @@ class CalendarMissing(RemoteError):
     """The whole calendar is gone (the user deleted it): start afresh."""
 
 
-class Sink(Protocol):
-    """A calendar we own events in. Items are keyed by our event UID."""
+class Sink(abc.ABC):
+    """A calendar we own events in. Items are keyed by our event UID.
+
+    The abstract methods are what every target must do; the rest are optional
+    capabilities, declared here with a default, so the sync never has to probe a sink.
+    """
+
+    #: How many creations one request may carry; 1 means one ``create`` per item.
+    batch_limit: int = 1
 
     @property
+    @abc.abstractmethod
     def target(self) -> str:
         """A stable key for this calendar, used to keep its sync state apart."""
-        ...
 
     @property
+    @abc.abstractmethod
     def calendar(self) -> str:
         """Where on the server: a collection URL or a calendar id."""
-        ...
 
+    @abc.abstractmethod
     def list_items(self) -> dict[str, RemoteItem]:
         """Our events currently on the server, by UID (others are ignored)."""
-        ...
 
     def unchanged_since(self, marker: str | None) -> tuple[bool, str | None]:
         """Whether the calendar is unchanged since ``marker`` (a ctag or sync token),
-        and the current marker. Sinks without one return (False, None)."""
-        ...
+        and the current marker. Without one: (False, None), always list."""
+        return False, None
 
+    def listing_marker(self) -> str | None:
+        """A marker that the last full listing yielded (Google's sync token), if any."""
+        return None
+
+    @abc.abstractmethod
     def remote_id_for(self, event: Event, generation: int) -> str:
         """The id a new item for ``event`` gets: deterministic, so a retry finds it."""
-        ...
 
+    @abc.abstractmethod
     def create(self, event: Event, remote_id: str) -> RemoteItem:
         """Create; PreconditionFailed when ``remote_id`` already exists."""
-        ...
 
+    def create_batch(self, pairs: Sequence[tuple[Event, str]]) -> list[RemoteItem | RemoteError]:
+        """Create several items; each result is the item or the error of that one."""
+        results: list[RemoteItem | RemoteError] = []
+        for event, remote_id in pairs:
+            try:
+                results.append(self.create(event, remote_id))
+            except Unavailable:
+                raise
+            except RemoteError as error:
+                results.append(error)
+        return results
+
+    @abc.abstractmethod
     def update(self, event: Event, item: RemoteItem) -> RemoteItem:
         """Replace, if the server copy still has ``item.etag`` (None: unconditionally)."""
-        ...
 
+    @abc.abstractmethod
     def delete(self, item: RemoteItem) -> None:
         """Delete, if the server copy still has ``item.etag``; ItemMissing when gone."""
-        ...

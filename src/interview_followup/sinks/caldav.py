@@ -24,6 +24,7 @@ from interview_followup.sinks.base import (
     ItemMissing,
     PreconditionFailed,
     RemoteItem,
+    Sink,
     Unavailable,
 )
 
@@ -144,7 +145,7 @@ def _status_error(status: int, what: str, body: str = "") -> RemoteError:
     return ItemFailed(f"the server answered HTTP {status} while {what}")
 
 
-class CalDAVSink:
+class CalDAVSink(Sink):
     """One CalDAV calendar collection; items are ``<uid stem>.ics`` inside it."""
 
     def __init__(self, client: Any, calendar_url: str, target: str) -> None:

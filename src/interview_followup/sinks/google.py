@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from interview_followup.errors import RemoteError
-from interview_followup.google_auth import RELOGIN_HINT as _RELOGIN
 from interview_followup.model import Event
 from interview_followup.sinks.base import (
     CalendarMissing,
@@ -23,11 +22,12 @@ from interview_followup.sinks.base import (
     ItemMissing,
     PreconditionFailed,
     RemoteItem,
+    Sink,
     Unavailable,
 )
+from interview_followup.sinks.google_auth import RELOGIN_HINT as _RELOGIN
 
 UID_KEY = "followupUid"
-BATCH_LIMIT = 50
 MAX_ATTEMPTS = 6
 _RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -82,7 +82,7 @@ def _retry_pause() -> float:
         return 1.0
 
 
-class GoogleSink:
+class GoogleSink(Sink):
     def __init__(
         self,
         service: Any,
@@ -94,11 +94,16 @@ class GoogleSink:
         self.calendar_id = calendar_id
         self.batch_uri = batch_uri
         self.sleep = sleep
-        self.listing_marker: str | None = None
+        self._listing_marker: str | None = None
+
+    batch_limit = 50  # Google's limit per batch request
 
     @property
     def target(self) -> str:
         return f"google:{self.calendar_id}"
+
+    def listing_marker(self) -> str | None:
+        return self._listing_marker
 
     @property
     def calendar(self) -> str:
@@ -186,7 +191,7 @@ class GoogleSink:
 
     def list_items(self) -> dict[str, RemoteItem]:
         try:
-            items, self.listing_marker = self._pages("listing the calendar", showDeleted=False)
+            items, self._listing_marker = self._pages("listing the calendar", showDeleted=False)
         except ItemMissing:
             raise CalendarMissing(
                 f"the Google calendar {self.calendar_id} does not exist any more"

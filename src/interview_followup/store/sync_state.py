@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from interview_followup.model import RecordState
 from interview_followup.model import SyncRecord as Record
 from interview_followup.store.db import write
 
@@ -22,7 +23,18 @@ def load(conn: sqlite3.Connection, target: str) -> dict[str, Record]:
         "SELECT uid, remote_id, etag, pushed_hash, sequence, state, generation FROM sync_state WHERE target = ?",
         (target,),
     )
-    return {row["uid"]: Record(*row) for row in rows}
+    return {
+        row["uid"]: Record(
+            row["uid"],
+            row["remote_id"],
+            row["etag"],
+            row["pushed_hash"],
+            row["sequence"],
+            RecordState(row["state"]),
+            row["generation"],
+        )
+        for row in rows
+    }
 
 
 def save(conn: sqlite3.Connection, target: str, record: Record, now: datetime) -> None:

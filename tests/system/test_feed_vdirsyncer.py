@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from conftest import Cli, parse_start
 from icalendar import Calendar
-from test_feed import followup_ok, serving
+from support.feed_server import followup_ok, serving
 
 VDIRSYNCER = Path(sys.executable).parent / "vdirsyncer"
 

@@ -17,8 +17,8 @@ from types import FrameType
 from typing import IO, Any, cast
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
 
-from .errors import FollowupError, InputError
-from .feed import FeedApp
+from interview_followup.errors import FollowupError, InputError
+from interview_followup.feed.app import FeedApp
 
 _FEED_WORD = re.compile(r"/feed/[^\s'\"]*")
 

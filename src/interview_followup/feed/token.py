@@ -15,8 +15,8 @@ import secrets
 import threading
 from pathlib import Path
 
-from . import paths
-from .errors import FollowupError
+from interview_followup import paths
+from interview_followup.errors import FollowupError
 
 TOKEN_BYTES = 32  # 256 bits; the issue asks for at least 128
 _VALID = re.compile(r"[A-Za-z0-9_-]{22,128}")

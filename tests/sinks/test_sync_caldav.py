@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import keyring
 import pytest
 from caldav.davclient import DAVClient
-from cli_helpers import ok, run
-from fault_proxy import FaultProxy
 from keyring.backend import KeyringBackend
 from keyring.backends.null import Keyring as NullKeyring
 from keyring.errors import KeyringLocked
-from radicale_server import PASSWORD, USER, Radicale
-from sink_contract import (
+from support.caldav_harness import CalDAVHarness, sync_args
+from support.cli_helpers import ok, run
+from support.fault_proxy import FaultProxy
+from support.radicale_server import PASSWORD, USER, Radicale
+from support.sink_contract import (
     ForeignEventsContract,
-    ServerEvent,
     SinkContract,
     assert_server_matches_plan,
     log_interviews,
@@ -29,100 +27,14 @@ from sink_contract import (
 
 _names = itertools.count()
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
     server = Radicale(tmp_path_factory.mktemp("radicale")).start()
     yield server
     server.stop()
-
-
-class CalDAVHarness:
-    name = "caldav"
-
-    def __init__(self, server: Radicale, calendar: str) -> None:
-        self.server = server
-        self.calendar = calendar
-        self.client = DAVClient(url=server.url, username=USER, password=PASSWORD, auth_type="basic")
-
-    def sync(self, *flags: str, expect_ok: bool = True) -> dict[str, Any]:
-        result = run(
-            "sync",
-            "caldav",
-            "--url",
-            self.server.url,
-            "--username",
-            USER,
-            "--calendar",
-            self.calendar,
-            "--json",
-            *flags,
-        )
-        if expect_ok:
-            assert result.code == 0, result.err
-        return (
-            dict(json.loads(result.out)) if result.out else {"code": result.code, "err": result.err}
-        )
-
-    def _calendar(self) -> Any:
-        for calendar in self.client.principal().calendars():
-            if calendar.get_display_name() == self.calendar:
-                return calendar
-        return None
-
-    def _objects(self) -> list[Any]:
-        calendar = self._calendar()
-        return [] if calendar is None else list(calendar.events())
-
-    def _all_events(self) -> dict[str, ServerEvent]:
-        found = {}
-        for item in self._objects():
-            component = item.icalendar_component
-            found[str(component["UID"])] = ServerEvent(
-                uid=str(component["UID"]),
-                summary=str(component["SUMMARY"]),
-                start=component.start,
-                description=str(component.get("DESCRIPTION", "")),
-                raw=item.data,
-            )
-        return found
-
-    def snapshot(self) -> object:
-        return self.server.items()
-
-    def _by_uid(self, uid: str) -> Any:
-        return next(o for o in self._objects() if str(o.icalendar_component["UID"]) == uid)
-
-    def user_edit(self, uid: str, summary: str) -> None:
-        item = self._by_uid(uid)
-        item.icalendar_component["SUMMARY"] = summary
-        item.save(increase_seqno=False)
-
-    def user_delete(self, uid: str) -> None:
-        self._by_uid(uid).delete()
-
-    def add_foreign(self, summary: str) -> None:
-        self._calendar().save_event(
-            dtstart=datetime(2030, 3, 5, 9, tzinfo=UTC),
-            dtend=datetime(2030, 3, 5, 10, tzinfo=UTC),
-            summary=summary,
-        )
-
-    def foreign(self) -> list[str]:
-        return sorted(
-            str(o.icalendar_component["SUMMARY"])
-            for o in self._objects()
-            if not str(o.icalendar_component["UID"]).endswith("@interview-followup")
-        )
-
-    def events(self) -> dict[str, ServerEvent]:  # type: ignore[no-redef]
-        return {
-            uid: e for uid, e in self._all_events().items() if uid.endswith("@interview-followup")
-        }
-
-
-def sync_args(url: str, calendar: str) -> list[str]:
-    return ["sync", "caldav", "--url", url, "--username", USER, "--calendar", calendar, "--json"]
 
 
 @pytest.fixture
@@ -140,8 +52,9 @@ class TestCalDAVContract(SinkContract, ForeignEventsContract):
 
 def test_unchanged_sync_makes_one_request(radicale: Radicale, home: Path) -> None:
     """With nothing changed on either side, the ctag answers and nothing else is asked."""
-    from interview_followup import service, sync_runner
+    from interview_followup import service
     from interview_followup.sinks import caldav
+    from interview_followup.sync import run as sync_runner
 
     log_interviews()
     harness = CalDAVHarness(radicale, f"Follow-ups {next(_names)}")
@@ -181,7 +94,7 @@ def test_wrong_password_is_one_clear_line(
 
 
 def test_unreachable_server_is_one_clear_line(home: Path) -> None:
-    from radicale_server import free_port
+    from support.radicale_server import free_port
 
     log_interviews()
     result = run("sync", "caldav", "--url", f"http://127.0.0.1:{free_port()}/", "--username", USER)

@@ -8,9 +8,9 @@ import subprocess
 import threading
 
 from conftest import FOLLOWUP_BIN, Cli
-from fakes.google_calendar import FakeGoogleCalendar
 from icalendar import Calendar
-from test_feed import serving
+from support.fakes.google_calendar import FakeGoogleCalendar
+from support.feed_server import serving
 
 
 def test_status_while_syncing_and_serving_corrupts_nothing(populated: Cli) -> None:

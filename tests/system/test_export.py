@@ -12,6 +12,7 @@ import icalendar
 import pytest
 import vobject
 from conftest import FOLLOWUP_BIN, NY, Cli, by_uid, one, parse_start
+from support.hostile import HOSTILE_COMPANY, HOSTILE_CONTACT, HOSTILE_INTERVIEWER, HOSTILE_NOTES
 
 EVENT_PROPS = (
     "UID",
@@ -243,15 +244,6 @@ def test_alarm_minutes_setting(us_cli: Cli, tmp_path: Path) -> None:
     assert sequences == {"thank-you": 1, "follow-up": 1, "check-in": 1, "move-on": 0}
     us_cli.ok("config", "set", "alarm_minutes", "0")
     assert all(list(c.walk("VALARM")) == [] for c in vevents(export(us_cli, tmp_path / "b.ics")))
-
-
-HOSTILE_COMPANY = 'Evil, Inc; "Quoted" \\ back\\slash\r\nBEGIN:VEVENT\rEND:VCALENDAR 😀 שלום עולם'
-HOSTILE_NOTES = (
-    "line one\r\nEND:VCALENDAR\nBEGIN:VEVENT\nUID:injected\r\n"
-    "commas, semicolons; backslashes \\n \\, tabs\there; " + "emoji 🎉👩‍💻 and مرحبا بالعالم " * 4
-)
-HOSTILE_CONTACT = "Mal\r\nORGANIZER:mailto:evil@example.com <mal@evil.example>"
-HOSTILE_INTERVIEWER = "Zoë ‮reversed‬, Jr.; \\x"
 
 
 def _as_stored(text: str) -> str:

@@ -18,11 +18,12 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING
 
-from . import feed_token, paths
-from .feed_clients import FetchRecorder
-from .feed_content import Clock, FeedSource, SettingsSource, Snapshot, utc_now
-from .feed_token import TokenSource
-from .store import db
+from interview_followup import paths
+from interview_followup.feed import token as feed_token
+from interview_followup.feed.clients import FetchRecorder
+from interview_followup.feed.content import Clock, FeedSource, SettingsSource, Snapshot, utc_now
+from interview_followup.feed.token import TokenSource
+from interview_followup.store import db
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment

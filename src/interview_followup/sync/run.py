@@ -6,18 +6,12 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from interview_followup.model import EventStatus, SyncRecord
-from interview_followup.service import Workspace, utc_now
 from interview_followup.sinks.base import CalendarMissing, Sink
 from interview_followup.store import db, sync_state
 from interview_followup.store import events as event_rows
-from interview_followup.sync import (
-    Report,
-    apply,
-    check_mass_delete,
-    count_planned,
-    has_local_changes,
-    plan,
-)
+from interview_followup.sync.actions import check_mass_delete, decide, has_local_changes
+from interview_followup.sync.apply import Report, apply, count_planned
+from interview_followup.workspace import Workspace, utc_now
 
 
 def run(
@@ -44,8 +38,8 @@ def run(
 
     remote = sink.list_items()
     # A sink whose full listing yields a marker (Google's sync token) offers it here.
-    marker = getattr(sink, "listing_marker", None) or marker
-    actions, report.unchanged = plan(events, records, remote, force=force)
+    marker = sink.listing_marker() or marker
+    actions, report.unchanged = decide(events, records, remote, force=force)
     check_mass_delete(actions, len(remote), force)
     if dry_run:
         count_planned(actions, report)
@@ -72,9 +66,9 @@ def sync_caldav(
     dry_run: bool = False,
 ) -> Report:
     """Sync to a CalDAV calendar; flags win over the config."""
-    from interview_followup.credentials import caldav_password
     from interview_followup.errors import InputError
     from interview_followup.sinks import caldav
+    from interview_followup.sinks.credentials import caldav_password
 
     settings = ws.settings
     url = url or settings.caldav_url
@@ -124,7 +118,7 @@ _CREATED = "google_created_calendar:"
 def preview_first_sync(ws: Workspace) -> Report:
     """A dry run against a calendar that does not exist yet: everything would be created."""
     report = Report(dry_run=True)
-    actions, _ = plan(event_rows.load(ws.conn), {}, {})
+    actions, _ = decide(event_rows.load(ws.conn), {}, {})
     count_planned(actions, report)
     return report
 
@@ -133,9 +127,9 @@ def sync_google(
     ws: Workspace, *, calendar_id: str | None, force: bool = False, dry_run: bool = False
 ) -> Report:
     """Sync to Google Calendar: the given calendar, else our own one, created once."""
-    from interview_followup import config, google_auth
+    from interview_followup import config
     from interview_followup.errors import RemoteError
-    from interview_followup.sinks import google
+    from interview_followup.sinks import google, google_auth
 
     root = google_auth.endpoint_root()
     service = google.build_service(google_auth.credentials(), root)

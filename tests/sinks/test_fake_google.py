@@ -13,11 +13,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from fakes.google_calendar import FakeGoogleCalendar, FakeGoogleCalendarProcess
 from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import BatchHttpRequest
+from support.fakes.google_calendar import FakeGoogleCalendar, FakeGoogleCalendarProcess
 
 Json = dict[str, Any]
 
@@ -26,6 +26,8 @@ TIMED = {
     "start": {"dateTime": "2030-03-04T09:00:00+01:00"},
     "end": {"dateTime": "2030-03-04T09:30:00+01:00"},
 }
+
+pytestmark = pytest.mark.slow
 
 
 def event(**extra: Any) -> Json:

@@ -12,7 +12,8 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 import pytest
-from cli_helpers import ok, run
+
+from support.cli_helpers import ok, run
 
 HOSTILE = 'Acme, "Rockets"; Inc.\r\nBEGIN:VEVENT\\ 🚀 שלום'
 HOSTILE_STORED = HOSTILE.replace("\r\n", "\n")  # one kind of line break in iCalendar

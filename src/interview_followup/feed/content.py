@@ -18,15 +18,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from . import config, paths
-from .errors import FollowupError
-from .feed_reader import Readers
-from .model import Event, EventStatus
-from .store import db
-from .store import events as event_rows
+from interview_followup import config, paths
+from interview_followup.errors import FollowupError
+from interview_followup.feed.readers import Readers
+from interview_followup.model import Event, EventStatus
+from interview_followup.store import db
+from interview_followup.store import events as event_rows
 
 if TYPE_CHECKING:
-    from .ical import Placement
+    from interview_followup.ical import Placement
 
 Clock = Callable[[], datetime]
 
@@ -147,7 +147,7 @@ class Snapshot:
 
 def render(selection: Selection, settings: config.Settings) -> tuple[bytes, dict[str, str]]:
     """The feed's bytes, and the VEVENTs it had to render (those held without text)."""
-    from . import ical  # icalendar is heavy: load it only when a feed is rendered
+    from interview_followup import ical  # icalendar is heavy: load it only when a feed is rendered
 
     info = ical.CalendarInfo(
         timezone=settings.zone_name,
@@ -236,7 +236,7 @@ class FeedSource:
         return self._snapshot
 
     def _read_events(self, conn: sqlite3.Connection, version: int) -> list[Held]:
-        from . import ical
+        from interview_followup import ical
 
         if self._readers.identity != self._read_identity:
             self._rows, self._read_at = {}, None  # another file: a restored backup

@@ -2,7 +2,7 @@
 
 The fake keeps its state in the server (not in the client), so a test can run it
 in-process (``FakeGoogleCalendar``) or as a child process
-(``python tests/fakes/google_calendar.py --port 0``, driven by
+(``python tests/support/fakes/google_calendar.py --port 0``, driven by
 ``FakeGoogleCalendarProcess``) and kill the client side without losing what the
 "server" committed.
 

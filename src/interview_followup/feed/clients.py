@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import paths
+from interview_followup import paths
 
 CLIENTS_FILE = "feed-clients.json"
 MAX_CLIENTS = 100  # scanners with random user agents must not grow the file for ever

@@ -13,13 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_helpers import ok
-from fakes.google_calendar import FakeGoogleCalendar
-from fault_proxy import FaultProxy
-from radicale_server import PASSWORD, Radicale
-from sink_contract import assert_server_matches_plan, log_interviews, plan_now
-from test_sync_caldav import CalDAVHarness, sync_args
-from test_sync_google import GoogleHarness
+from support.caldav_harness import CalDAVHarness, sync_args
+from support.cli_helpers import ok
+from support.fakes.google_calendar import FakeGoogleCalendar
+from support.fault_proxy import FaultProxy
+from support.google_harness import GoogleHarness
+from support.radicale_server import PASSWORD, Radicale
+from support.sink_contract import assert_server_matches_plan, log_interviews, plan_now
 
 # The kinds of change between runs, so each killed run has real work to do.
 CHANGES = [

@@ -18,7 +18,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from cli_helpers import ok, run
+from support.cli_helpers import ok, run
+
+pytestmark = pytest.mark.slow
 
 
 class TokenEndpoint:
@@ -103,7 +105,7 @@ def _write_token(home: Path, endpoint: TokenEndpoint) -> Path:
 def test_expired_token_is_refreshed_silently_and_saved_private(
     home: Path, endpoint: TokenEndpoint
 ) -> None:
-    from interview_followup import google_auth
+    from interview_followup.sinks import google_auth
 
     token = _write_token(home, endpoint)
     creds = google_auth.credentials()

@@ -1,0 +1,39 @@
+"""`followup config get|set|list`."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group(name="config")
+def config_group() -> None:
+    """Read and change settings (time zone, country, policy numbers, sync targets)."""
+
+
+@config_group.command(name="get")
+@click.argument("key")
+def config_get(key: str) -> None:
+    """Print one setting."""
+    from interview_followup import config
+
+    click.echo(config.show(config.load(), key))
+
+
+@config_group.command(name="set")
+@click.argument("key")
+@click.argument("value")
+def config_set(key: str, value: str) -> None:
+    """Change one setting; plans are recomputed to match."""
+    from interview_followup import service
+
+    click.echo(f"{key} = {service.set_config(key, value)}")
+
+
+@config_group.command(name="list")
+def config_list() -> None:
+    """Every setting with its value and meaning."""
+    from interview_followup import config
+
+    settings = config.load()
+    for name, key in config.KEYS.items():
+        click.echo(f"{name} = {config.show(settings, name)!s:<24}  # {key.help}")

@@ -1,0 +1,59 @@
+"""Opening the store with the settings it is used with."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+from . import config, paths
+from .days import BusinessDays
+from .store import db
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Workspace:
+    """An open database with the settings it is used with."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, settings: config.Settings | None, warnings: list[str]
+    ) -> None:
+        self.conn = conn
+        self._settings = settings
+        self.warnings = warnings
+
+    @property
+    def settings(self) -> config.Settings:
+        if self._settings is None:
+            self._settings = config.load()
+        return self._settings
+
+    @property
+    def days(self) -> BusinessDays:
+        return BusinessDays(self.settings.country, self.settings.subdivision)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def open_workspace(*, create: bool = True, read_config: bool = True) -> Workspace:
+    """The database, and the settings unless ``read_config`` is False: commands that
+    only show what is stored start faster without them (they load on first use)."""
+    # Read first: a bad config file then stops the command before it touches the database.
+    settings = config.load() if read_config else None
+    conn = db.connect(paths.database_path(), create=create)
+    return Workspace(conn, settings, loose_file_warnings())
+
+
+def loose_file_warnings() -> list[str]:
+    """A warning for each of our private files that others may read."""
+    private = [
+        paths.database_path(),
+        paths.config_path(),
+        paths.feed_token_path(),
+        paths.google_token_path(),
+        paths.google_service_account_path(),
+    ]
+    return [w for w in map(db.warn_if_loose, private) if w]
