@@ -39,6 +39,8 @@ from interview_followup.ical import Placement
 from interview_followup.model import Event, EventStatus, Kind
 
 URL_LINE = re.compile(r"http://127\.0\.0\.1:(\d+)/feed/([A-Za-z0-9_-]+)\.ics")
+# What `serve` prints when its output is not a terminal: the token masked.
+MASKED_LINE = re.compile(r"http://127\.0\.0\.1:(\d+)/feed/\*\*\*\.ics")
 
 
 # --- a real server in a child process ---
@@ -79,6 +81,7 @@ class Served:
     url: str
     webcal: str
     log_path: Path
+    printed: list[str]  # the two lines `serve` printed on its stdout (a pipe)
 
     @property
     def base(self) -> str:
@@ -109,8 +112,11 @@ def serving(home: Path, *args: str) -> Iterator[Served]:
         assert process.stdout is not None
         first = process.stdout.readline().strip()
         second = process.stdout.readline().strip()
-        assert URL_LINE.fullmatch(first), f"{first!r}; log: {log_path.read_text()}"
-        yield Served(process, first, second, log_path)
+        found = MASKED_LINE.fullmatch(first)
+        assert found, f"{first!r}; log: {log_path.read_text()}"
+        # The pipe shows no token: the whole URL comes from `feed url`, as the note says.
+        url, webcal = followup_ok(home, "feed", "url", "--port", found.group(1)).split()
+        yield Served(process, url, webcal, log_path, [first, second])
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -143,7 +149,7 @@ def server(populated: Cli) -> Iterator[Served]:
 # --- serving ---
 
 
-def test_serve_prints_the_url_first_then_webcal_and_says_loopback(
+def test_serve_to_a_pipe_prints_the_url_masked_then_webcal_and_says_loopback(
     server: Served, populated: Cli
 ) -> None:
     match = URL_LINE.fullmatch(server.url)
@@ -156,9 +162,12 @@ def test_serve_prints_the_url_first_then_webcal_and_says_loopback(
     assert token_file.read_text().strip() == token
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
     assert "127.0.0.1 only" in server.log()
-    # `feed url` prints the same address without serving.
-    printed = followup_ok(populated.home, "feed", "url", "--port", match.group(1))
-    assert printed.splitlines() == [server.url, server.webcal]
+    assert server.printed == [
+        server.url.replace(token, "***"),
+        server.webcal.replace(token, "***"),
+    ]
+    assert f"`followup feed url --port {match.group(1)}` prints the whole URL" in server.log()
+    assert token not in server.log()
 
 
 def test_the_feed_is_a_calendar_tuned_for_subscribers(server: Served, populated: Cli) -> None:
