@@ -19,7 +19,10 @@ from test_feed import followup_ok, serving
 
 VDIRSYNCER = Path(sys.executable).parent / "vdirsyncer"
 
-pytestmark = pytest.mark.skipif(not VDIRSYNCER.exists(), reason="vdirsyncer is not installed")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not VDIRSYNCER.exists(), reason="vdirsyncer is not installed"),
+]
 
 Pair = tuple[str, str]
 
