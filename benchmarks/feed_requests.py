@@ -217,7 +217,10 @@ def main() -> None:
         env = {**os.environ, "FOLLOWUP_HOME": str(home)}
         static = Path(tmp) / "static"
         static.mkdir()
-        with started([str(FOLLOWUP), "serve", "--port", "0"], env) as ours:
+        with started([str(FOLLOWUP), "serve", "--port", "0"], env) as masked:
+            # A pipe gets the URL with its token masked: `feed url` prints the whole one.
+            port = masked.split("/feed/", 1)[0].rsplit(":", 1)[1]
+            ours = followup(home, "feed", "url", "--port", port).split()[0]
             began = time.perf_counter()
             first = fetch(ours, {})
             cold = time.perf_counter() - began

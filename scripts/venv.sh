@@ -16,3 +16,23 @@ ensure_venv() {
     # `followup` process (and every test that starts one) would compile the package again.
     .venv/bin/python -m compileall -q src >/dev/null
 }
+
+# node and ical.js (tests/js), which the tests use to read our calendars as Thunderbird
+# and the Nextcloud calendar do. Each is installed only when missing: node from Debian's
+# packages (as root, as CI runs), ical.js at the version pinned in tests/js/package-lock.json.
+ensure_node() {
+    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+        if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+            apt-get update -qq >/dev/null
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+        else
+            echo "The client tests need node and npm: install Debian's nodejs and npm." >&2
+            return 1
+        fi
+    fi
+    local stamp="tests/js/node_modules/.installed-$(sha256sum tests/js/package-lock.json | cut -c1-16)"
+    if [ ! -f "$stamp" ]; then
+        npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >/dev/null
+        touch "$stamp"
+    fi
+}

@@ -13,11 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from icalendar import Alarm, Calendar, Timezone
+from icalendar import Alarm, Calendar
 from icalendar import Event as VEvent
 from icalendar.prop import vDuration
 
-from . import __version__
+from . import __version__, timezones, vtimezone
 from .model import Event, EventStatus
 
 PRODID = f"-//interview-followup//followup {__version__}//EN"
@@ -92,7 +92,9 @@ class Placement(NamedTuple):
 
 
 def _zone_block(tzid: str, first: date, last: date) -> str:
-    return str(Timezone.from_tzid(tzid, first_date=first, last_date=last).to_ical().decode("utf-8"))
+    # Our own VTIMEZONE rather than icalendar's Timezone.from_tzid: see vtimezone.py.
+    block = vtimezone.component(tzid, timezones.zone(tzid), first, last)
+    return str(block.to_ical().decode("utf-8"))
 
 
 @lru_cache(maxsize=256)

@@ -17,6 +17,8 @@ from conftest import FOLLOWUP_BIN, run_followup
 from icalendar import Calendar
 
 URL_LINE = re.compile(r"http://127\.0\.0\.1:(\d+)/feed/([A-Za-z0-9_-]+)\.ics")
+# What `serve` prints when its output is not a terminal: the token masked.
+MASKED_LINE = re.compile(r"http://127\.0\.0\.1:(\d+)/feed/\*\*\*\.ics")
 
 
 # --- a real server in a child process ---
@@ -57,6 +59,7 @@ class Served:
     url: str
     webcal: str
     log_path: Path
+    printed: list[str]  # the two lines `serve` printed on its stdout (a pipe)
 
     @property
     def base(self) -> str:
@@ -87,8 +90,11 @@ def serving(home: Path, *args: str) -> Iterator[Served]:
         assert process.stdout is not None
         first = process.stdout.readline().strip()
         second = process.stdout.readline().strip()
-        assert URL_LINE.fullmatch(first), f"{first!r}; log: {log_path.read_text()}"
-        yield Served(process, first, second, log_path)
+        found = MASKED_LINE.fullmatch(first)
+        assert found, f"{first!r}; log: {log_path.read_text()}"
+        # The pipe shows no token: the whole URL comes from `feed url`, as the note says.
+        url, webcal = followup_ok(home, "feed", "url", "--port", found.group(1)).split()
+        yield Served(process, url, webcal, log_path, [first, second])
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -59,7 +59,7 @@ def server(populated: Cli) -> Iterator[Served]:
 # --- serving ---
 
 
-def test_serve_prints_the_url_first_then_webcal_and_says_loopback(
+def test_serve_to_a_pipe_prints_the_url_masked_then_webcal_and_says_loopback(
     server: Served, populated: Cli
 ) -> None:
     match = URL_LINE.fullmatch(server.url)
@@ -72,9 +72,12 @@ def test_serve_prints_the_url_first_then_webcal_and_says_loopback(
     assert token_file.read_text().strip() == token
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
     assert "127.0.0.1 only" in server.log()
-    # `feed url` prints the same address without serving.
-    printed = followup_ok(populated.home, "feed", "url", "--port", match.group(1))
-    assert printed.splitlines() == [server.url, server.webcal]
+    assert server.printed == [
+        server.url.replace(token, "***"),
+        server.webcal.replace(token, "***"),
+    ]
+    assert f"`followup feed url --port {match.group(1)}` prints the whole URL" in server.log()
+    assert token not in server.log()
 
 
 def test_the_feed_is_a_calendar_tuned_for_subscribers(server: Served, populated: Cli) -> None:

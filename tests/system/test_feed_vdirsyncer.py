@@ -6,8 +6,6 @@ feed, so events are compared by SUMMARY and DTSTART with `followup plan --all --
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,10 +14,9 @@ import pytest
 from conftest import Cli, parse_start
 from icalendar import Calendar
 from support.feed_server import followup_ok, serving
+from support.vdirsyncer import run_vdirsyncer, subscription_config
 
-VDIRSYNCER = Path(sys.executable).parent / "vdirsyncer"
-
-pytestmark = pytest.mark.skipif(not VDIRSYNCER.exists(), reason="vdirsyncer is not installed")
+pytestmark = pytest.mark.slow
 
 Pair = tuple[str, str]
 
@@ -28,46 +25,6 @@ def _when(value: datetime | date) -> str:
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
     return value.isoformat()
-
-
-def _config(tmp: Path, url: str) -> Path:
-    local = tmp / "calendar"
-    local.mkdir()  # an existing folder: discover has nothing to ask
-    path = tmp / "vdirsyncer.conf"
-    path.write_text(
-        f"""[general]
-status_path = "{tmp / "status"}/"
-
-[pair feed]
-a = "feed_remote"
-b = "feed_local"
-collections = null
-conflict_resolution = "a wins"
-
-[storage feed_remote]
-type = "http"
-url = "{url}"
-
-[storage feed_local]
-type = "filesystem"
-path = "{local}/"
-fileext = ".ics"
-""",
-        encoding="utf-8",
-    )
-    return path
-
-
-def _vdirsyncer(config: Path, *args: str) -> None:
-    result = subprocess.run(
-        [str(VDIRSYNCER), "-c", str(config), *args],
-        input="y\n",  # should it ask anything anyway
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def _synced(folder: Path) -> set[Pair]:
@@ -85,10 +42,10 @@ def _planned(events: list[dict[str, Any]]) -> set[Pair]:
 def test_vdirsyncer_subscribes_and_follows_changes(populated: Cli, tmp_path: Path) -> None:
     home = populated.home
     with serving(home) as server:
-        config = _config(tmp_path, server.url)
+        config = subscription_config(tmp_path, server.url)
         followup_ok(home, "status", "1", "rejected")
-        _vdirsyncer(config, "discover")
-        _vdirsyncer(config, "sync")
+        run_vdirsyncer(config, "discover")
+        run_vdirsyncer(config, "sync")
         everything = populated.plan(all_=True)
         assert any(e["status"] == "cancelled" for e in everything)
         synced = _synced(tmp_path / "calendar")
@@ -98,7 +55,7 @@ def test_vdirsyncer_subscribes_and_follows_changes(populated: Cli, tmp_path: Pat
 
         # Once cancelled events leave the feed, the subscriber deletes them too.
         followup_ok(home, "config", "set", "feed_cancelled_days", "0")
-        _vdirsyncer(config, "sync")
+        run_vdirsyncer(config, "sync")
         live = [e for e in populated.plan(all_=True) if e["status"] != "cancelled"]
         assert _synced(tmp_path / "calendar") == _planned(live)
         assert len(live) < len(everything)

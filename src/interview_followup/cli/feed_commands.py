@@ -84,14 +84,28 @@ def _listening_note(host: str) -> str:
     )
 
 
+MASK = "***"
+
+
+def _masked_note(host: str, port: int) -> str:
+    flags = "" if host == DEFAULT_HOST else f" --host {host}"
+    flags += "" if port == DEFAULT_PORT else f" --port {port}"
+    return (
+        "Output is not a terminal, so the secret part of the URL is shown as ***;"
+        f" `followup feed url{flags}` prints the whole URL."
+    )
+
+
 @click.command()
 @_host_option
 @_port_option
 def serve(host: str, port: int) -> None:
     """Serve the live feed for calendar apps to subscribe to.
 
-    Prints the feed URL on the first line, then its webcal:// form. Changes made with
-    followup show on the next fetch, without a restart. Ctrl-C stops the server.
+    Prints the feed URL on the first line, then its webcal:// form; when the output is
+    not a terminal (a log), with the secret token shown as *** (`followup feed url`
+    prints it). Changes made with followup show on the next fetch, without a restart.
+    Ctrl-C stops the server.
     """
     import threading
 
@@ -103,9 +117,15 @@ def serve(host: str, port: int) -> None:
     try:
         server = feed_server.bind(host, port, app, log)
         threading.Thread(target=app.warm, daemon=True).start()
-        url = _url(host, server.port, _token())
+        token = _token()
+        url = _url(host, server.port, token)
         click.echo(_listening_note(host), err=True)
-        _echo_urls(url)  # after the notes: whoever reads the URL line finds them written
+        if sys.stdout.isatty():
+            _echo_urls(url)  # after the notes: whoever reads the URL line finds them written
+        else:
+            # A pipe or a file is a log: the token, the only lock on the feed, stays out.
+            click.echo(_masked_note(host, server.port), err=True)
+            _echo_urls(url.replace(token, MASK))
         click.echo("Press Ctrl-C to stop.", err=True)
         feed_server.run(server)
     finally:
