@@ -19,9 +19,9 @@ from collections import Counter
 from pathlib import Path
 
 from common import make_home, run, table
-from fault_proxy import FaultProxy
-from radicale_server import PASSWORD, USER, Radicale
 from support.fakes.google_calendar import FakeGoogleCalendar
+from support.fault_proxy import FaultProxy
+from support.radicale_server import PASSWORD, USER, Radicale
 
 # Each target sees the same runs; the last one follows a status change.
 RUNS = (
