@@ -47,30 +47,9 @@ class Settings(NamedTuple):
 
 # --- value parsers: text from the user -> typed value, or InputError naming the key ---
 
-_DURATION = r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$"  # compiled on first use
-
-
-def parse_minutes(key: str, text: str) -> int:
-    """'90', '90m', '1h', '1h30m' -> minutes."""
-    text = str(text).strip()
-    if re.fullmatch(r"[0-9]{1,6}", text):
-        return int(text)
-    match = re.match(_DURATION, text, re.IGNORECASE)
-    if not text or not match or not any(match.groups()):
-        raise InputError(key, f"{text!r} is not a duration such as 60m, 1h or 24h")
-    hours, minutes = (int(g) if g else 0 for g in match.groups())
-    return hours * 60 + minutes
-
 
 def format_minutes(minutes: int) -> str:
     return f"{minutes // 60}h" if minutes % 60 == 0 and minutes else f"{minutes}m"
-
-
-def parse_clock(key: str, text: str) -> time:
-    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", str(text))
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise InputError(key, f"{text!r} is not a time of day such as 10:00")
-    return time(int(match[1]), int(match[2]))
 
 
 def _count(low: int, high: int) -> Callable[[str, str], int]:
@@ -84,14 +63,21 @@ def _count(low: int, high: int) -> Callable[[str, str], int]:
 
 
 def _text(key: str, text: str) -> str:
-    text = str(text)
-    if "\n" in text or "\r" in text:
-        raise InputError(key, "expected a single line")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InputError(key, "is not valid UTF-8 text") from None
-    return text.strip()
+    from .parsing import parse_text
+
+    return parse_text(text, key)
+
+
+def parse_minutes(key: str, text: str) -> int:
+    from .parsing import parse_minutes
+
+    return parse_minutes(text, key)
+
+
+def parse_clock(key: str, text: str) -> time:
+    from .parsing import parse_clock
+
+    return parse_clock(text, key)
 
 
 def _zone_name(key: str, text: str) -> str:

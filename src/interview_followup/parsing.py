@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from .errors import InputError
@@ -166,11 +166,35 @@ def parse_person(text: str, field: str) -> Person:
     return Person(name=raw)
 
 
-def parse_duration(text: str | int, field: str = "duration") -> int:
+_DURATION = re.compile(r"^(?:(\d{1,4})\s*h)?\s*(?:(\d{1,6})\s*m(?:in)?)?$", re.IGNORECASE)
+
+
+def parse_minutes(text: str | int, field: str) -> int:
+    """The one duration syntax of flags, files and settings: '90', '90m', '1h', '1h30m'."""
     raw = str(text).strip()
-    if not _digits(raw) or not 5 <= int(raw) <= 24 * 60:
-        raise InputError(field, f"{text!r} is not a length in minutes from 5 to 1440")
-    return int(raw)
+    if _digits(raw) and len(raw) <= 6:
+        return int(raw)
+    match = _DURATION.match(raw)
+    if not raw or not match or not any(match.groups()):
+        raise InputError(field, f"{text!r} is not a duration such as 45, 60m, 1h or 1h30m")
+    hours, minutes = (int(g) if g else 0 for g in match.groups())
+    return hours * 60 + minutes
+
+
+def parse_duration(text: str | int, field: str = "duration") -> int:
+    """An interview's length: 5 minutes to a day."""
+    minutes = parse_minutes(text, field)
+    if not 5 <= minutes <= 24 * 60:
+        raise InputError(field, f"{text!r} is not a length from 5 minutes to 24 hours")
+    return minutes
+
+
+def parse_clock(text: str, field: str) -> time:
+    """A time of day, '10:00'."""
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", str(text))
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise InputError(field, f"{text!r} is not a time of day such as 10:00")
+    return time(int(match[1]), int(match[2]))
 
 
 def parse_phone(text: str, field: str = "phone") -> str:

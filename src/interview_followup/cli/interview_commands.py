@@ -33,7 +33,11 @@ def _interview_options(required: bool) -> Callable[[F], F]:
             metavar="ZONE",
             help="IANA time zone of the employer (default: config timezone, else this machine's).",
         ),
-        click.option("--duration", metavar="MIN", help="Length in minutes (default 60)."),
+        click.option(
+            "--duration",
+            metavar="LENGTH",
+            help="Length: 45, 90m, 1h or 1h30m (default 60 minutes).",
+        ),
         click.option(
             "--interviewer",
             "interviewers",
