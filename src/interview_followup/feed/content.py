@@ -200,17 +200,13 @@ class FeedSource:
             return self._refresh()
 
     def _refresh(self) -> Snapshot:
-        with self._readers.connection() as conn:
-            # One read transaction: the events belong to exactly this version.
-            conn.execute("BEGIN")
-            try:
-                key, settings, config_changed = self._key(conn)
-                snapshot = self._snapshot
-                if snapshot is not None and snapshot.serves(key, self._clock()):
-                    return snapshot  # another thread rendered it while this one waited
-                rows = self._read_events(conn, db.state_version(conn))
-            finally:
-                conn.execute("ROLLBACK")  # read only: nothing to keep
+        # One read transaction: the events belong to exactly this version.
+        with self._readers.connection() as conn, db.read_snapshot(conn):
+            key, settings, config_changed = self._key(conn)
+            snapshot = self._snapshot
+            if snapshot is not None and snapshot.serves(key, self._clock()):
+                return snapshot  # another thread rendered it while this one waited
+            rows = self._read_events(conn, db.state_version(conn))
         # Read after the events: no change they hold is later than now, and renders
         # (serialised by the lock) see the clock only move forward.
         now = self._clock()

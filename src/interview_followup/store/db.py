@@ -263,6 +263,22 @@ def meta(conn: sqlite3.Connection, key: str) -> str:
     return str(row[0]) if row else ""
 
 
+def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    """Note one fact about this database, in a write transaction of its own."""
+    with write(conn):
+        conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+
+@contextmanager
+def read_snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One read transaction: everything read inside belongs to the same state version."""
+    conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        conn.execute("ROLLBACK")  # read only: nothing to keep
+
+
 def state_version(conn: sqlite3.Connection) -> int:
     return int(meta(conn, "version") or 0)
 

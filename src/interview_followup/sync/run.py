@@ -145,8 +145,7 @@ def sync_google(
             made = google.create_calendar(
                 service, ws.settings.google_calendar_name, ws.settings.zone_name
             )
-            with db.write(ws.conn):
-                ws.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, '1')", (_CREATED + made,))
+            db.set_meta(ws.conn, _CREATED + made, "1")
             config.set_value("google.calendar_id", made, lock=False)
             return made
 
