@@ -7,11 +7,12 @@ Only read: ORGANIZER and ATTENDEE tell who was there; nothing here ever writes t
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from . import mail_domains
+from .config import Settings
 from .errors import InputError
 from .model import Person
 from .parsing import parse_email
@@ -48,7 +49,7 @@ class Invitation(NamedTuple):
     cancelled: bool
 
 
-def read(data: bytes, name: str) -> list[Invitation]:
+def read(data: bytes, name: str, field: str = "file") -> list[Invitation]:
     """Every VEVENT of an iCalendar file; a file that is not one raises InputError."""
     import warnings
 
@@ -66,9 +67,9 @@ def read(data: bytes, name: str) -> list[Invitation]:
     except InputError:
         raise
     except Exception as error:  # the parser's errors have no common base class
-        raise InputError("file", f"{name} is not a readable iCalendar file ({error})") from None
+        raise InputError(field, f"{name} is not a readable iCalendar file ({error})") from None
     if not found:
-        raise InputError("file", f"{name} holds no event (no VEVENT) to read an interview from")
+        raise InputError(field, f"{name} holds no event (no VEVENT) to read an interview from")
     if len(calendars) > 1:  # several calendars concatenated: number the events through
         found = [i._replace(where=f"event {n}") for n, i in enumerate(found, 1)]
     return found
@@ -209,6 +210,26 @@ def _conference(event: Any) -> str:
 # --- from an invitation to the fields of `followup log` ---
 
 
+def for_log(data: bytes, name: str, flags: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
+    """The raw fields of `log --from-invite`: the invitation's, each flag given overriding."""
+    events = read(data, name, "from-invite")
+    if len(events) > 1:
+        raise InputError(
+            "from-invite", f"{name} holds {len(events)} events; `followup import` reads them all"
+        )
+    event = events[0]
+    if event.cancelled:
+        raise InputError("from-invite", f"{name} is a cancellation: there is no interview to log")
+    tz = str(flags.get("tz") or "").strip() or None
+    reading = fields_of(event, me=settings.me, default_zone=settings.zone_name, tz=tz)
+    given = {k: v for k, v in flags.items() if v is not None and (k != "interviewers" or v)}
+    raw = {**reading.fields, **given}
+    for field, why in reading.gaps.items():
+        if not str(raw.get(field) or "").strip():
+            raise InputError(field, f"{why}; give --{field}")
+    return raw
+
+
 class Reading(NamedTuple):
     fields: dict[str, Any]  # raw values for fields.build
     gaps: dict[str, str]  # field -> why the invitation cannot give it
@@ -222,8 +243,6 @@ def fields_of(
     A zoned start keeps its instant and is shown in ``tz`` when given (the --tz flag),
     else in its own zone; a UTC or floating start is read in ``tz`` or ``default_zone``.
     """
-    if invitation.cancelled:
-        raise InputError("file", f"{invitation.where} is cancelled: there is no interview to log")
     raw: dict[str, Any] = {}
     gaps: dict[str, str] = {}
     zone_name = tz or invitation.zone or default_zone
@@ -235,7 +254,7 @@ def fields_of(
         raw["tz"] = zone_name
     else:
         what = "is for a whole day" if isinstance(start, date) else "has no start (DTSTART)"
-        gaps["at"] = f"the invitation {what}; give the time with --at"
+        gaps["at"] = f"the invitation {what}"
     if invitation.duration is not None:
         raw["duration"] = str(invitation.duration)
     mine = {address.lower() for address in me}
@@ -273,12 +292,12 @@ def _interviewers(invitation: Invitation, mine: set[str]) -> list[Person]:
 
 def _no_company(organizer: Person | None, mine: set[str]) -> str:
     if organizer is None or not organizer.email:
-        return "the invitation has no organizer's address to tell the company; give --company"
+        return "the invitation has no organizer's address to tell the company"
     if organizer.email in mine:
-        return f"the organizer ({organizer.email}) is you (config `me`); give --company"
+        return f"the organizer ({organizer.email}) is you (config `me`)"
     return (
         f"the organizer's address ({organizer.email}) is at a free-mail or scheduling"
-        " service, not the employer; give --company"
+        " service, not the employer"
     )
 
 
