@@ -47,6 +47,27 @@ def detect(data: bytes, name: str, suffix: str) -> Format:
     return Format.CSV
 
 
+def is_icalendar(data: bytes) -> bool:
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:15].upper() == b"BEGIN:VCALENDAR"
+
+
+def describe(data: bytes) -> str:
+    """What a file that should be a calendar looks like, for the message refusing it."""
+    text = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = text[:4096]
+    if not text:
+        return "an empty file"
+    if head[:1] in (b"[", b"{"):
+        return "JSON"
+    looks = _looks_like(data, head)
+    if looks:
+        return looks
+    first_line = head.split(b"\n", 1)[0]
+    if any(first_line.count(d) >= 1 for d in (b",", b";", b"\t")):
+        return "a CSV table (`followup import` reads those)"
+    return "plain text"
+
+
 def _looks_like(data: bytes, head: bytes) -> str:
     for magic, what in _SIGNATURES:
         if data.startswith(magic):

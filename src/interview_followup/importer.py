@@ -76,7 +76,7 @@ def _invitation_records(
         for field, why in reading.gaps.items():
             if field == "company" and company:
                 continue
-            hint = "; give --company" if field == "company" else ""
+            hint = "; give --company" if field == "company" else "; an interview needs a time"
             raise InputError(where, f"{field}: {why}{hint}")
         records.append((event.where, reading.fields))
     return records

@@ -55,6 +55,10 @@ def read(data: bytes, name: str, field: str = "file") -> list[Invitation]:
 
     import icalendar
 
+    from .formats import describe, is_icalendar
+
+    if not is_icalendar(data):
+        raise InputError(field, f"{name} looks like {describe(data)}, not an iCalendar file")
     try:
         with warnings.catch_warnings():  # e.g. a guessed TZID: the result says what we use
             warnings.simplefilter("ignore")

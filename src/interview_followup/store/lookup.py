@@ -22,7 +22,11 @@ def interview_labels(path: str) -> list[Label]:
         return []
     from urllib.parse import quote
 
-    conn = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, timeout=0.5)
+    # Read-only still creates the -shm and -wal files of a WAL database when no one has
+    # it open; then nothing is being written, and `immutable` reads it without them.
+    live = os.path.exists(path + "-wal") and os.path.exists(path + "-shm")
+    mode = "mode=ro" if live else "immutable=1"
+    conn = sqlite3.connect(f"file:{quote(path)}?{mode}", uri=True, timeout=0.5)
     try:
         rows = conn.execute(
             "SELECT id, company, role, start, status FROM interviews ORDER BY id"

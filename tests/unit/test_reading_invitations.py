@@ -189,7 +189,8 @@ def test_scheduling_services_are_not_people() -> None:
 @pytest.mark.parametrize(
     ("data", "problem"),
     [
-        (b"company,at\nAcme,2027-11-15 10:00\n", "not a readable iCalendar file"),
+        (b"company,at\nAcme,2027-11-15 10:00\n", "looks like a CSV table"),
+        (b"", "looks like an empty file"),
         (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", "holds no event"),
         (
             b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:soon\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
