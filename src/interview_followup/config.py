@@ -36,6 +36,8 @@ class Settings(NamedTuple):
     caldav_password_command: str = ""
     google_calendar_id: str = ""
     google_calendar_name: str = "Interview follow-ups"
+    me: tuple[str, ...] = ()  # your own addresses, left out of an invitation's people
+    date_order: str = ""  # DMY or MDY: how to read 03/04/2027 in a spreadsheet
 
     @property
     def zone_name(self) -> str:
@@ -95,6 +97,20 @@ def _country(key: str, text: str) -> str:
 
 def _subdivision(key: str, text: str) -> str:
     return str(text).strip().upper()
+
+
+def _addresses(key: str, text: str) -> tuple[str, ...]:
+    from .parsing import parse_email
+
+    parts = [part for part in re.split(r"[,;\s]+", str(text)) if part]
+    return tuple(parse_email(part, key).lower() for part in parts)
+
+
+def _date_order(key: str, text: str) -> str:
+    value = str(text).strip().upper()
+    if value not in ("", "DMY", "MDY"):
+        raise InputError(key, f"{text!r} is not DMY (15.12.2027) or MDY (12/15/2027)")
+    return value
 
 
 class Key(NamedTuple):
@@ -161,6 +177,8 @@ KEYS: dict[str, Key] = {
         _key("caldav.password_command", _text, "command that prints the CalDAV password"),
         _key("google.calendar_id", _text, "Google calendar id (set by the first sync)"),
         _key("google.calendar_name", _text, "name of the Google calendar to create"),
+        _key("me", _addresses, "your own e-mail addresses, comma-separated", ", ".join),
+        _key("date_order", _date_order, "DMY or MDY: how to read 03/04/2027 in an import"),
     )
 }
 

@@ -16,7 +16,6 @@ from .parsing import (
     parse_duration,
     parse_person,
     parse_phone,
-    parse_start,
     parse_text,
     parse_url,
 )
@@ -73,7 +72,9 @@ def build(raw: Mapping[str, Any], settings: Settings, base: Interview | None = N
     if "role" in given:
         changes["role"] = parse_text(given["role"], "role", multiline=True)
     if "at" in given:
-        changes["start"] = parse_start(given["at"])
+        from .dates import read_start
+
+        changes["start"] = read_start(given["at"], "at", settings.date_order)
     if "tz" in given and str(given["tz"]).strip():
         changes["tz"] = str(given["tz"]).strip()
         zone(changes["tz"], "tz")

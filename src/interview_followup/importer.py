@@ -1,4 +1,5 @@
-"""Read interviews from a CSV spreadsheet or a JSON file, validating every row first."""
+"""Read interviews from a CSV spreadsheet, a JSON file or a calendar file (.ics),
+validating every row first."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from .config import Settings
 from .errors import InputError
 from .fields import FIELDS, build
+from .formats import Format, detect
 from .model import Interview, Status
 from .parsing import parse_status
 
@@ -38,16 +40,46 @@ def _column(name: str) -> str:
     return _ALIASES.get(key, key)
 
 
-def _records(path: Path) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
+def _records(
+    path: Path, settings: Settings, company: str
+) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise InputError("file", f"{path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
+        raise InputError("file", f"cannot read {path} ({error.strerror})") from None
+    kind = detect(data, path.name, path.suffix.lower())
+    if kind is Format.ICALENDAR:
+        return _invitation_records(path, data, settings, company), []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
         raise InputError("file", f"cannot read {path} as UTF-8 text ({error})") from None
-    if path.suffix.lower() == ".json":
+    if kind is Format.JSON:
         return _json_records(path, text), []
     return _csv_records(path, text)
+
+
+def _invitation_records(
+    path: Path, data: bytes, settings: Settings, company: str
+) -> list[tuple[str, dict[str, Any]]]:
+    """One record per event of a calendar file, as `log --from-invite` reads one."""
+    from . import invitation
+
+    records = []
+    for event in invitation.read(data, path.name):
+        where = f"{path.name} {event.where}"
+        if event.cancelled:
+            raise InputError(where, "is cancelled: there is no interview to import")
+        reading = invitation.fields_of(event, me=settings.me, default_zone=settings.zone_name)
+        for field, why in reading.gaps.items():
+            if field == "company" and company:
+                continue
+            hint = "; give --company" if field == "company" else "; an interview needs a time"
+            raise InputError(where, f"{field}: {why}{hint}")
+        records.append((event.where, reading.fields))
+    return records
 
 
 def _json_records(path: Path, text: str) -> list[tuple[str, dict[str, Any]]]:
@@ -83,7 +115,11 @@ def _person_text(value: Any) -> Any:
 
 
 def _csv_records(path: Path, text: str) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        delimiter = _delimiter(path, text)
+    except csv.Error as error:  # a runaway quote in the first row
+        raise InputError("file", f"{path.name} line 1: not readable as CSV ({error})") from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         return _csv_rows(path, reader)
     except csv.Error as error:  # a runaway quote, a cell over the size limit...
@@ -92,13 +128,36 @@ def _csv_records(path: Path, text: str) -> tuple[list[tuple[str, dict[str, Any]]
         ) from None
 
 
-def _csv_rows(path: Path, reader: Any) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
-    header = next(reader, None)
-    if not header:
+_KNOWN = frozenset(FIELDS) | {"status"}
+# What spreadsheets write: Excel in English a comma, in German or French a semicolon.
+_DELIMITERS = (",", ";", "\t")
+
+
+def _delimiter(path: Path, text: str) -> str:
+    """The delimiter under which the first row names the most known columns."""
+    headers = {
+        d: next(csv.reader(io.StringIO(text, newline=""), delimiter=d), []) for d in _DELIMITERS
+    }
+    if not any(cell.strip() for cell in headers[","]):
         raise InputError("file", f"{path} is empty; the first line must name the columns")
+    known = {d: sum(_column(name) in _KNOWN for name in header) for d, header in headers.items()}
+    best = max(_DELIMITERS, key=lambda d: known[d])  # the first of a tie: comma
+    if known[best] == 0:
+        widest = max(headers.values(), key=len)
+        shown = ", ".join(repr(name.strip()[:30]) for name in widest[:4])
+        more = ", ..." if len(widest) > 4 else ""
+        raise InputError(
+            "file",
+            f"{path.name} looks like a table whose columns ({shown}{more}) are none of"
+            " company, role, at, tz, ...; the first row must name them",
+        )
+    return best
+
+
+def _csv_rows(path: Path, reader: Any) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
+    header = next(reader, None) or []
     columns = [_column(name) for name in header]
-    known = set(FIELDS) | {"status"}
-    ignored = [name for name, col in zip(header, columns, strict=True) if col not in known]
+    ignored = [name for name, col in zip(header, columns, strict=True) if col not in _KNOWN]
     records = []
     # A quoted cell may span lines and line_num counts to a row's last one: name a row
     # by the line it starts on, the one after where the previous row ended.
@@ -107,7 +166,7 @@ def _csv_rows(path: Path, reader: Any) -> tuple[list[tuple[str, dict[str, Any]]]
         row = {
             col: (cells[n] if n < len(cells) else "")
             for n, col in enumerate(columns)
-            if col in known
+            if col in _KNOWN
         }
         if any(str(v).strip() for v in row.values()):
             records.append((f"line {first_line}", row))
@@ -115,13 +174,31 @@ def _csv_rows(path: Path, reader: Any) -> tuple[list[tuple[str, dict[str, Any]]]
     return records, ignored
 
 
-def read(path: Path, settings: Settings) -> tuple[list[Row], list[str]]:
-    """Every row, validated; the first bad one raises InputError naming its line."""
-    records, ignored = _records(path)
+def _blank(value: Any) -> bool:
+    return isinstance(value, str) and not value.strip()
+
+
+def read(
+    path: Path, settings: Settings, *, company: str = "", tz: str = ""
+) -> tuple[list[Row], list[str]]:
+    """Every row, validated; the first bad one raises InputError naming its line.
+
+    An empty cell means the default. ``company`` and ``tz`` are those of the rows that
+    name none (``tz`` also reads an invitation's UTC and floating times).
+    """
+    if tz:
+        from .timezones import zone
+
+        zone(tz, "tz")
+        settings = settings._replace(timezone=tz)
+    company = company.strip()
+    records, ignored = _records(path, settings, company)
     rows = []
     for where, record in records:
         status_text = str(record.pop("status", "") or "").strip()
-        record = {k: v for k, v in record.items() if k in FIELDS}
+        record = {k: v for k, v in record.items() if k in FIELDS and not _blank(v)}
+        if company and not record.get("company"):
+            record["company"] = company
         try:
             interview = build(record, settings)
             status = parse_status(status_text) if status_text else None

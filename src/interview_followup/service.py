@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from . import config, paths
 from .errors import NotFoundError
 from .model import OPEN_STATUSES, Change, ChangeType, Event, EventStatus, Interview, Status
-from .store import db
+from .store import db, lookup
 from .store import events as event_rows
 from .store import interviews as interview_rows
 from .timezones import starts_at, zone
@@ -152,13 +152,13 @@ def validate_new_interview(raw: Mapping[str, Any]) -> None:
     fields.build(raw, config.load())
 
 
-def validate_import(path: str) -> None:
+def validate_import(path: str, *, company: str = "", tz: str = "") -> None:
     """Check every row of an import file without opening (or creating) the database."""
     from pathlib import Path
 
     from . import importer
 
-    importer.read(Path(path), config.load())
+    importer.read(Path(path), config.load(), company=company, tz=tz)
 
 
 def log_interview(ws: Workspace, raw: Mapping[str, Any], now: datetime | None = None) -> int:
@@ -332,20 +332,28 @@ def company_names(ws: Workspace, ids: Sequence[int]) -> dict[int, str]:
     return {i.id: i.company for i in interview_rows.all_interviews(ws.conn) if i.id in set(ids)}
 
 
+def interview_labels() -> list[lookup.Label]:
+    """Each interview's id, company, role, start and status, for shell completion:
+    read-only, without the config, never creating or migrating the database."""
+    return lookup.interview_labels(paths.database_path())
+
+
 class ImportReport(NamedTuple):
     added: list[int]
     updated: list[int]
     ignored_columns: list[str]
 
 
-def import_file(ws: Workspace, path: str, now: datetime | None = None) -> ImportReport:
+def import_file(
+    ws: Workspace, path: str, now: datetime | None = None, *, company: str = "", tz: str = ""
+) -> ImportReport:
     """Validate every row, then add or update all of them in one transaction."""
     from pathlib import Path
 
     from . import importer
 
     now = now or utc_now()
-    rows, ignored = importer.read(Path(path), ws.settings)
+    rows, ignored = importer.read(Path(path), ws.settings, company=company, tz=tz)
     added: list[int] = []
     updated: list[int] = []
     statuses: list[tuple[int, Status]] = []

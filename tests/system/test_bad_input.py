@@ -13,6 +13,9 @@ import pytest
 from conftest import FOLLOWUP_BIN, Cli, run_followup, snapshot
 
 LOG = ["log", "--company", "Acme", "--at", "2027-11-15 10:00"]
+DATA = Path(__file__).resolve().parents[1] / "data"
+BAD = DATA / "bad"
+GOOGLE = DATA / "invitations" / "google.ics"
 
 
 def log_with(*extra: str) -> list[str]:
@@ -137,8 +140,42 @@ CASES = [
         id="wait-0",
     ),
     pytest.param(["config", "set", "caldav.url", "http://a\nb"], "caldav.url", id="config-newline"),
+    # log --from-invite
+    pytest.param(
+        ["log", "--from-invite", "/nonexistent/x.ics"], "from-invite", id="invite-missing"
+    ),
+    pytest.param(["log", "--from-invite", BAD / "ambiguous.csv"], "from-invite", id="invite-csv"),
+    pytest.param(
+        ["log", "--from-invite", BAD / "gmail-organizer.ics"], "company", id="invite-gmail"
+    ),
+    pytest.param(["log", "--from-invite", BAD / "all-day.ics"], "at", id="invite-all-day"),
+    pytest.param(
+        ["log", "--from-invite", BAD / "cancelled.ics"], "from-invite", id="invite-cancel"
+    ),
+    pytest.param(["log", "--from-invite", BAD / "two-events.ics"], "from-invite", id="invite-two"),
+    pytest.param(["log", "--from-invite", BAD / "too-long.ics"], "duration", id="invite-two-days"),
+    pytest.param(["log", "--from-invite", GOOGLE, "--tz", "Mars/Base"], "tz", id="invite-flag-tz"),
+    pytest.param(
+        ["log", "--from-invite", GOOGLE, "--duration", "3"], "duration", id="invite-flag-duration"
+    ),
+    pytest.param(["log", "--company", "Acme", "--at", "03/04/2027 10:00"], "at", id="at-ambiguous"),
+    pytest.param(["log", "--company", "Acme", "--at", "15.11.2027"], "at", id="at-no-time"),
+    # config keys of invitations and spreadsheets
+    pytest.param(["config", "set", "me", "me at example.com"], "me", id="config-me"),
+    pytest.param(["config", "set", "date_order", "YMD"], "date_order", id="config-date-order"),
     # files and ranges
     pytest.param(["import", "/nonexistent/interviews.csv"], "file", id="import-missing"),
+    pytest.param(
+        ["import", BAD / "ambiguous.csv"], "ambiguous.csv line 2", id="import-ambiguous-date"
+    ),
+    pytest.param(["import", BAD / "no-known-column.csv"], "file", id="import-no-known-column"),
+    pytest.param(["import", BAD / "scan.pdf"], "file", id="import-pdf"),
+    pytest.param(["import", BAD / "all-day.ics"], "all-day.ics event 1", id="import-all-day"),
+    pytest.param(
+        ["import", BAD / "gmail-organizer.ics"], "gmail-organizer.ics event 1", id="import-gmail"
+    ),
+    pytest.param(["import", BAD / "cancelled.ics"], "cancelled.ics event 1", id="import-cancel"),
+    pytest.param(["import", GOOGLE, "--tz", "Nowhere"], "tz", id="import-tz"),
     pytest.param(["agenda", "--days", "400"], "--days", id="agenda-days"),
 ]
 

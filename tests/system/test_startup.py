@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 from conftest import Cli
 
-HEAVY = {"icalendar", "caldav", "googleapiclient", "google_auth_oauthlib", "niquests", "holidays"}
+HEAVY = {
+    "icalendar",
+    "caldav",
+    "googleapiclient",
+    "google_auth_oauthlib",
+    "niquests",
+    "holidays",
+    "dateutil",
+}
 
 
 @pytest.mark.parametrize(

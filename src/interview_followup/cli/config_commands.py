@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from interview_followup.cli import completion
+
 
 @click.group(name="config")
 def config_group() -> None:
@@ -11,7 +13,7 @@ def config_group() -> None:
 
 
 @config_group.command(name="get")
-@click.argument("key")
+@click.argument("key", shell_complete=completion.config_keys)
 def config_get(key: str) -> None:
     """Print one setting."""
     from interview_followup import config
@@ -20,8 +22,8 @@ def config_get(key: str) -> None:
 
 
 @config_group.command(name="set")
-@click.argument("key")
-@click.argument("value")
+@click.argument("key", shell_complete=completion.config_keys)
+@click.argument("value", shell_complete=completion.config_values)
 def config_set(key: str, value: str) -> None:
     """Change one setting; plans are recomputed to match."""
     from interview_followup import service

@@ -3,15 +3,16 @@ import and export."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
-from interview_followup.cli import output
+from interview_followup.cli import completion, output
 from interview_followup.cli.common import workspace
-from interview_followup.errors import FollowupError
+from interview_followup.errors import FollowupError, InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -96,13 +97,35 @@ def _echo_plan(events: list[Any], as_json: bool, extra: dict[str, Any] | None = 
 
 
 @click.command()
-@_interview_options(required=True)
+@_interview_options(required=False)
+@click.option(
+    "--from-invite",
+    "invite",
+    metavar="FILE|-",
+    type=click.Path(),
+    help="Read the interview from a calendar invitation (.ics; - for standard input).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def log(as_json: bool, **kwargs: Any) -> None:
-    """Record an interview and print its follow-up plan."""
+@click.pass_context
+def log(ctx: click.Context, /, invite: str | None, as_json: bool, **kwargs: Any) -> None:
+    """Record an interview and print its follow-up plan.
+
+    --company and --at are required, unless --from-invite reads them from an invitation:
+    its start, length, zone, organizer and attendees (without your own addresses, config
+    `me`), location and call link. Every flag given overrides what the invitation says.
+    """
     from interview_followup import service
 
     raw = _raw_fields(kwargs, editing=False)
+    if invite is None:
+        for param in ctx.command.params:
+            if param.name in ("company", "at") and kwargs.get(param.name) is None:
+                raise click.MissingParameter(ctx=ctx, param=param)
+    else:
+        from interview_followup import config, invitation
+
+        data, name = _read_invite(invite)
+        raw = invitation.for_log(data, name, raw, config.load())
     service.validate_new_interview(raw)  # bad input creates nothing, not even the database
     with workspace() as ws:
         interview_id = service.log_interview(ws, raw)
@@ -117,8 +140,20 @@ def log(as_json: bool, **kwargs: Any) -> None:
         _echo_plan(events, False)
 
 
+def _read_invite(source: str) -> tuple[bytes, str]:
+    if source == "-":
+        return sys.stdin.buffer.read(), "standard input"
+    try:
+        with open(source, "rb") as handle:
+            return handle.read(), os.path.basename(source)
+    except FileNotFoundError:
+        raise InputError("from-invite", f"{source} does not exist") from None
+    except OSError as error:
+        raise InputError("from-invite", f"cannot read {source} ({error.strerror})") from None
+
+
 @click.command()
-@click.argument("interview_id", metavar="ID", type=int)
+@click.argument("interview_id", metavar="ID", type=int, shell_complete=completion.interview_ids)
 @_interview_options(required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def edit(interview_id: int, as_json: bool, **kwargs: Any) -> None:
@@ -146,7 +181,13 @@ def list_(as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("interview_id", metavar="[ID]", type=int, required=False)
+@click.argument(
+    "interview_id",
+    metavar="[ID]",
+    type=int,
+    required=False,
+    shell_complete=completion.interview_ids,
+)
 @click.option("--all", "include_cancelled", is_flag=True, help="Include cancelled events.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def plan(interview_id: int | None, include_cancelled: bool, as_json: bool) -> None:
@@ -199,7 +240,7 @@ def agenda(days: int, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("interview_id", metavar="ID", type=int)
+@click.argument("interview_id", metavar="ID", type=int, shell_complete=completion.interview_ids)
 @click.argument("day", metavar="DATE")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def promise(interview_id: int, day: str, as_json: bool) -> None:
@@ -215,8 +256,8 @@ def promise(interview_id: int, day: str, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("interview_id", metavar="ID", type=int)
-@click.argument("status", metavar="STATUS")
+@click.argument("interview_id", metavar="ID", type=int, shell_complete=completion.interview_ids)
+@click.argument("status", metavar="STATUS", shell_complete=completion.statuses)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def status(interview_id: int, status: str, as_json: bool) -> None:
     """Set the status: waiting, heard, next-round, offer, rejected, withdrawn or accepted.
@@ -245,8 +286,8 @@ def status(interview_id: int, status: str, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("interview_id", metavar="ID", type=int)
-@click.argument("kind", metavar="KIND")
+@click.argument("interview_id", metavar="ID", type=int, shell_complete=completion.interview_ids)
+@click.argument("kind", metavar="KIND", shell_complete=completion.kinds)
 @click.option("--who", metavar="NAME", help="Only the step for this person (thank-you notes).")
 def done(interview_id: int, kind: str, who: str | None) -> None:
     """Mark the steps of one KIND done (e.g. thank-you, follow-up, check-in)."""
@@ -268,15 +309,28 @@ def refresh() -> None:
 
 
 @click.command(name="import")
-@click.argument("path", metavar="FILE")
+@click.argument("path", metavar="FILE", type=click.Path())
+@click.option("--company", default="", help="Company of the rows and events that name none.")
+@click.option(
+    "--tz",
+    default="",
+    metavar="ZONE",
+    help="Zone of the rows that name none, and of an invitation's UTC or floating times.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def import_(path: str, as_json: bool) -> None:
-    """Add or update interviews from a CSV or JSON file; nothing is written if a row is bad."""
+def import_(path: str, company: str, tz: str, as_json: bool) -> None:
+    """Add or update interviews from a CSV, JSON or iCalendar (.ics) file; nothing is
+    written if a row is bad.
+
+    CSV may be separated by commas, semicolons or tabs; an empty cell means the default.
+    Each event of a calendar file is read as `log --from-invite` reads one.
+    """
     from interview_followup import service
 
-    service.validate_import(path)  # a bad file creates nothing, not even the database
+    # A bad file creates nothing, not even the database.
+    service.validate_import(path, company=company, tz=tz)
     with workspace() as ws:
-        report = service.import_file(ws, path)
+        report = service.import_file(ws, path, company=company, tz=tz)
     if as_json:
         click.echo(
             output.dumps(

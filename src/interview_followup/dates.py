@@ -1,0 +1,87 @@
+"""Read a date and time as people type them in spreadsheets: ISO, '15.12.2026 14:00',
+'12/15/2026 2:00 PM', with or without seconds.
+
+ISO forms are read by the standard library; everything else by python-dateutil (loaded
+only then). A numeric date that reads differently day-first and month-first is refused
+unless the ``date_order`` setting says which it is.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from .errors import InputError
+from .parsing import check_year
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_YEAR_FIRST = re.compile(r"\d{4}\D")
+# Two defaults that differ in every part a start needs: what comes out different was
+# not in the text.
+_DEFAULTS = (datetime(1901, 1, 1, 0, 0), datetime(1902, 2, 2, 1, 0))
+_EXAMPLE = "a date and time like '2027-11-15 10:00', '15.11.2027 10:00' or '11/15/2027 10:00 AM'"
+DATE_ORDERS = ("DMY", "MDY")
+
+
+def read_start(text: object, field: str = "at", date_order: str = "") -> datetime:
+    """A naive wall-clock datetime, to the minute, or an InputError naming ``field``."""
+    raw = " ".join(str(text).split())
+    if not raw:
+        raise InputError(field, f"is required, as {_EXAMPLE}")
+    if len(raw) > 60:
+        raise InputError(field, "is too long to be a date and time")
+    if _ISO.fullmatch(raw):
+        try:
+            moment = datetime.fromisoformat(raw.replace(" ", "T"))
+        except ValueError:
+            raise InputError(field, f"{text!r} is not {_EXAMPLE}") from None
+    else:
+        moment = _read_loosely(raw, text, field, date_order)
+    check_year(moment.year, text, field)
+    return moment.replace(second=0, microsecond=0)
+
+
+def _read_loosely(raw: str, text: object, field: str, date_order: str) -> datetime:
+    if _YEAR_FIRST.match(raw):  # 2027/11/15: nobody writes the year first and then the day
+        return _parse(raw, text, field, dayfirst=False, yearfirst=True)
+    if date_order:
+        return _parse(raw, text, field, dayfirst=date_order == "DMY")
+    day_first = _parse(raw, text, field, dayfirst=True)
+    month_first = _parse(raw, text, field, dayfirst=False)
+    if day_first != month_first:
+        raise InputError(
+            field,
+            f"{text!r} could be {_spoken(day_first)} (day first) or {_spoken(month_first)}"
+            " (month first); say which with `followup config set date_order DMY` (or MDY)",
+        )
+    return day_first
+
+
+def _parse(
+    raw: str, text: object, field: str, *, dayfirst: bool = False, yearfirst: bool = False
+) -> datetime:
+    from dateutil import parser
+
+    try:
+        first, second = (
+            parser.parse(raw, dayfirst=dayfirst, yearfirst=yearfirst, default=default)
+            for default in _DEFAULTS
+        )
+    except (ValueError, OverflowError):  # dateutil's ParserError is a ValueError
+        raise InputError(field, f"{text!r} is not {_EXAMPLE}") from None
+    if first.tzinfo is not None:
+        raise InputError(
+            field, f"{text!r} carries a UTC offset; give the local time and the zone in tz"
+        )
+    missing = [
+        name
+        for part, name in (("year", "year"), ("month", "month"), ("day", "day"), ("hour", "time"))
+        if getattr(first, part) != getattr(second, part)
+    ]
+    if missing:
+        raise InputError(field, f"{text!r} has no {missing[0]}; expected {_EXAMPLE}")
+    return first
+
+
+def _spoken(moment: datetime) -> str:
+    return f"{moment.day} {moment.strftime('%B')} {moment.year}"
