@@ -291,9 +291,9 @@ def test_port_in_use_and_bad_host_are_one_clear_line(populated: Cli) -> None:
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 
 
-def held(uid: str, status: EventStatus, changed_at: datetime) -> feed_content.Held:
+def entry(uid: str, status: EventStatus, changed_at: datetime) -> feed_content.FeedEntry:
     event = _event(uid, status, changed_at)
-    return feed_content.Held.of(event, Placement.of(event), None, 1)
+    return feed_content.FeedEntry.of(event, Placement.of(event), None, 1)
 
 
 def _event(uid: str, status: EventStatus, changed_at: datetime) -> Event:
@@ -320,9 +320,9 @@ def _event(uid: str, status: EventStatus, changed_at: datetime) -> Event:
 
 def test_a_cancelled_event_stays_for_the_grace_period_then_leaves() -> None:
     grace = timedelta(days=14)
-    live = held("a", EventStatus.SCHEDULED, NOW - timedelta(days=30))
-    recent = held("b", EventStatus.CANCELLED, NOW - timedelta(days=8))
-    old = held("c", EventStatus.CANCELLED, NOW - timedelta(days=20))
+    live = entry("a", EventStatus.SCHEDULED, NOW - timedelta(days=30))
+    recent = entry("b", EventStatus.CANCELLED, NOW - timedelta(days=8))
+    old = entry("c", EventStatus.CANCELLED, NOW - timedelta(days=20))
     chosen = feed_content.select([live, recent, old], grace, NOW)
     assert [e.uid for e in chosen.events] == ["a", "b"]
     # The newest change is the old event leaving (changed_at + grace), 6 days ago.
@@ -337,13 +337,13 @@ def test_a_cancelled_event_stays_for_the_grace_period_then_leaves() -> None:
     assert (gone.events, gone.last_modified) == ([], recent.changed_at)
 
 
-def test_an_event_is_held_whole_only_until_it_has_a_text() -> None:
+def test_an_event_is_kept_whole_only_until_it_has_a_text() -> None:
     event = _event("a", EventStatus.SCHEDULED, NOW)
     place = Placement.of(event)
-    assert feed_content.Held.of(event, place, "BEGIN:VEVENT...", 1).event is None
+    assert feed_content.FeedEntry.of(event, place, "BEGIN:VEVENT...", 1).event is None
     for missing in (None, ""):  # an empty stored text is rendered again, not served
-        held = feed_content.Held.of(event, place, missing, 1)
-        assert held.text is None and held.event == event
+        kept = feed_content.FeedEntry.of(event, place, missing, 1)
+        assert kept.text is None and kept.event == event
 
 
 def test_last_modified_is_sent_early_while_its_second_runs() -> None:
@@ -510,11 +510,26 @@ def _call(app: Any, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]]
     return got["status"], got["headers"], body
 
 
-def test_the_app_is_plain_wsgi_and_hides_unexpected_errors(
-    populated: Cli, monkeypatch: pytest.MonkeyPatch
-) -> None:
+class FailingContent:
+    """The real feed content until ``failure`` is set; then every request raises it."""
+
+    def __init__(self) -> None:
+        self._real = feed_content.FeedSource(feed_content.SettingsSource(log=lambda line: None))
+        self.failure: Exception | None = None
+
+    def current(self) -> feed_content.Snapshot:
+        if self.failure is not None:
+            raise self.failure
+        return self._real.current()
+
+    def close(self) -> None:
+        self._real.close()
+
+
+def test_the_app_is_plain_wsgi_and_hides_unexpected_errors(populated: Cli) -> None:
     lines: list[str] = []
-    app = feed.create_app(log=lines.append)
+    content = FailingContent()
+    app = feed.create_app(log=lines.append, source=content)
     try:
         path = feed_token.feed_path(feed_token.load_or_create())
         status, headers, body = _call(validator(app), _environ(path))
@@ -522,10 +537,7 @@ def test_the_app_is_plain_wsgi_and_hides_unexpected_errors(
         status, _, _ = _call(validator(app), _environ(path, "HEAD"))
         assert status == "200 OK"
 
-        def broken(self: Any) -> Any:
-            raise RuntimeError("disk on fire")
-
-        monkeypatch.setattr(feed_content.FeedSource, "current", broken)
+        content.failure = RuntimeError("disk on fire")
         status, headers, body = _call(validator(app), _environ(path))
         assert (status, body) == ("500 Internal Server Error", b"Internal Server Error\n")
         errors = [line for line in lines if "error:" in line]
@@ -543,10 +555,10 @@ def test_between_requests_the_feed_keeps_texts_not_events(populated: Cli) -> Non
         before = source.current().body
         populated.ok("status", "1", "heard")  # changes events: they are read and rendered
         after = source.current().body
-        held = source.held()
-        assert len(held) == len(populated.plan(all_=True))
-        assert all(h.event is None and h.text for h in held)
-        assert all(h.text is not None and h.text.encode() in after for h in held)
+        entries = source.entries()
+        assert len(entries) == len(populated.plan(all_=True))
+        assert all(e.event is None and e.text for e in entries)
+        assert all(e.text is not None and e.text.encode() in after for e in entries)
         assert before != after
     finally:
         source.close()

@@ -52,8 +52,9 @@ def _token() -> str:
 
     token = feed_token.load_or_create()
     path = feed_token.token_path()
-    if paths.looser_than_private(path):
-        click.echo(f"warning: {path} is readable by others; run: chmod 600 {path}", err=True)
+    warning = paths.permission_warning(path)
+    if warning:
+        click.echo(warning, err=True)
     return token
 
 
@@ -164,20 +165,7 @@ def feed_status(as_json: bool) -> None:
 
     clients = feed_clients.read_clients()
     if as_json:
-        click.echo(
-            output.dumps(
-                [
-                    {
-                        "user_agent": c.user_agent,
-                        "address": c.address,
-                        "last_fetch": c.last_fetch.astimezone(UTC).isoformat(timespec="seconds"),
-                        "status": c.status,
-                        "fetches": c.fetches,
-                    }
-                    for c in clients
-                ]
-            )
-        )
+        click.echo(output.dumps([feed_clients.to_json(c) for c in clients]))
         return
     if not clients:
         click.echo("No calendar app has fetched the feed yet.")
