@@ -6,6 +6,7 @@ Imports stay inside the commands: `followup --help` must not load the HTTP serve
 from __future__ import annotations
 
 import sys
+import threading
 from datetime import UTC, datetime
 
 import click
@@ -94,8 +95,6 @@ def serve(host: str, port: int) -> None:
     Prints the feed URL on the first line, then its webcal:// form. Changes made with
     followup show on the next fetch, without a restart. Ctrl-C stops the server.
     """
-    import threading
-
     from interview_followup.feed import app as feed_app
     from interview_followup.feed import server as feed_server
 

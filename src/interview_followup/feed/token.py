@@ -12,6 +12,7 @@ import ipaddress
 import os
 import re
 import secrets
+import socket
 import threading
 from pathlib import Path
 
@@ -152,8 +153,6 @@ def is_loopback(host: str) -> bool:
 def display_host(host: str) -> str:
     """The host to put in a URL: a wildcard address is nothing to subscribe to."""
     if host in WILDCARDS:
-        import socket
-
         return socket.gethostname()
     return host
 
