@@ -30,6 +30,14 @@ FOLLOWUP_BIN = Path(sys.executable).parent / "followup"
 NY = "America/New_York"
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """The fast layer (-m "not slow") has nothing to run in tests/system: not even
+    importing its modules keeps it fast."""
+    if collection_path == ROOT / "tests" / "system" and config.option.markexpr == "not slow":
+        return True
+    return None
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Everything in tests/system is slow: real processes, servers and clocks."""
     for item in items:
