@@ -2,6 +2,7 @@
 # Set up a virtual environment with the dev dependencies (Radicale, vdirsyncer and khal
 # included) and node with ical.js, then run the linters, the type checker and the whole
 # test suite. Extra arguments go to pytest.
+# Without arguments (the whole run, as CI does it) the built wheel is checked too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/venv.sh
@@ -11,4 +12,7 @@ ensure_node
 .venv/bin/ruff format --check .
 .venv/bin/mypy
 .venv/bin/lint-imports --no-cache
+if [ $# -eq 0 ]; then
+    bash scripts/wheel_check.sh
+fi
 .venv/bin/pytest -q "$@"

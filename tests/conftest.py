@@ -20,6 +20,7 @@ from typing import Any
 import holidays
 import pytest
 from support.cli_helpers import Result
+from support.env import clear_env
 
 from interview_followup.cli.main import main
 
@@ -27,6 +28,14 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 FOLLOWUP_BIN = Path(sys.executable).parent / "followup"
 NY = "America/New_York"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """The fast layer (-m "not slow") has nothing to run in tests/system: not even
+    importing its modules keeps it fast."""
+    if collection_path == ROOT / "tests" / "system" and config.option.markexpr == "not slow":
+        return True
+    return None
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -78,20 +87,11 @@ class Cli:
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 
 
-def _clear_env(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
-    for name in list(os.environ):
-        if name.startswith("FOLLOWUP_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("FOLLOWUP_HOME", str(home))
-    # The machine zone is the last default for --tz: make it the same everywhere.
-    monkeypatch.setenv("TZ", "UTC")
-
-
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private, empty FOLLOWUP_HOME for this test."""
     path = tmp_path / "followup-home"
-    _clear_env(monkeypatch, path)
+    clear_env(monkeypatch, path)
     return path
 
 
@@ -113,7 +113,7 @@ def populated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data folder with config and two interviews, built once and copied per test."""
     path = tmp_path_factory.mktemp("template") / "home"
     with pytest.MonkeyPatch.context() as patch:
-        _clear_env(patch, path)
+        clear_env(patch, path)
         sink = io.StringIO()
         commands = [
             ["config", "set", "country", "US"],

@@ -14,7 +14,9 @@ from datetime import time
 from typing import Any, NamedTuple
 
 from . import paths
+from .days import validate_region
 from .errors import InputError
+from .timezones import machine_zone, zone
 
 
 class Settings(NamedTuple):
@@ -42,8 +44,6 @@ class Settings(NamedTuple):
     @property
     def zone_name(self) -> str:
         """The default zone for new interviews: the config, else the machine's."""
-        from .timezones import machine_zone
-
         return self.timezone or machine_zone()
 
 
@@ -83,8 +83,6 @@ def parse_clock(key: str, text: str) -> time:
 
 
 def _zone_name(key: str, text: str) -> str:
-    from .timezones import zone
-
     text = str(text).strip()
     if text:
         zone(text, key)
@@ -280,8 +278,6 @@ def set_value(name: str, text: str, path: paths.StrPath | None = None, *, lock: 
     # The whole file must still be valid with the new value, or nothing is written.
     merged = Settings(**_parsed(raw, f"config file ({path})"))
     if merged.country or merged.subdivision:
-        from .days import validate_region
-
         validate_region(merged.country, merged.subdivision)
     paths.write_private_file(path, _to_toml(raw))
     return str(raw[name])

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 
+from .days import BusinessDays
 from .errors import InputError
 from .model import Channel, Kind, Person, Status
-
-if TYPE_CHECKING:
-    from .days import BusinessDays
 
 _NOT_IN_EMAIL = r"@\s<>,;\"\x00-\x1f\x7f\ud800-\udfff"
 _EMAIL = re.compile(rf"^[^{_NOT_IN_EMAIL}]+@[^{_NOT_IN_EMAIL}]+\.[^{_NOT_IN_EMAIL}.]{{2,}}$")
@@ -112,8 +109,6 @@ def _parse_day(text: str, reference: date, field: str, business_days: BusinessDa
         if count is not None:
             if unit.startswith("business"):
                 if business_days is None:
-                    from .days import BusinessDays
-
                     business_days = BusinessDays()
                 return business_days.add(reference, count)
             return reference + timedelta(days=count * _UNITS[unit])

@@ -137,9 +137,10 @@ def file_lock(path: StrPath) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def looser_than_private(path: StrPath) -> bool:
-    """True when group or others may read or write ``path``."""
+def permission_warning(path: StrPath) -> str | None:
+    """The warning to show when group or others may read or write a private file."""
     try:
-        return bool(os.stat(path).st_mode & 0o077)
+        loose = bool(os.stat(path).st_mode & 0o077)
     except FileNotFoundError:
-        return False
+        return None
+    return f"warning: {path} is readable by others; run: chmod 600 {path}" if loose else None

@@ -18,6 +18,11 @@ from .workspace import Workspace, open_workspace, utc_now
 
 __all__ = ["Workspace", "open_workspace", "utc_now"]
 
+# Loaded inside the use cases that need them, as the command modules load this one (and
+# export.py loads ical): policy by those that change a plan, fields and parsing by those
+# that validate input, importer (csv, json, pathlib) by import. `list` and `agenda` need
+# none of them.
+
 
 # --- keeping the stored events equal to the policy ---
 

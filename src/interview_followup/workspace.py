@@ -56,4 +56,4 @@ def loose_file_warnings() -> list[str]:
         paths.google_token_path(),
         paths.google_service_account_path(),
     ]
-    return [w for w in map(db.warn_if_loose, private) if w]
+    return [w for w in map(paths.permission_warning, private) if w]

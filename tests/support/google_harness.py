@@ -3,33 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from support.cli_helpers import ok, run
 from support.fakes.google_calendar import FakeGoogleCalendar
 from support.sink_contract import (
     ServerEvent,
 )
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeGoogleCalendar]:
-    with FakeGoogleCalendar() as server:
-        yield server
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeGoogleCalendar) -> Path:
-    monkeypatch.setenv("FOLLOWUP_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("FOLLOWUP_GOOGLE_API_ENDPOINT", fake.base_url)
-    monkeypatch.setenv("FOLLOWUP_GOOGLE_RETRY_SECONDS", "0.01")
-    fake.clear_faults()
-    return tmp_path / "home"
 
 
 def _start(value: dict[str, str]) -> datetime | date:

@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -36,8 +36,6 @@ from interview_followup.feed import app as feed
 from interview_followup.feed import clients as feed_clients
 from interview_followup.feed import content as feed_content
 from interview_followup.feed import token as feed_token
-from interview_followup.ical import Placement
-from interview_followup.model import Event, EventStatus, Kind
 
 
 def vevents(calendar: Calendar) -> list[Any]:
@@ -289,124 +287,7 @@ def test_port_in_use_and_bad_host_are_one_clear_line(populated: Cli) -> None:
     assert "host" in bad.stderr and "Traceback" not in bad.stderr
 
 
-# --- the pure parts, in-process ---
-
-NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
-
-
-def held(uid: str, status: EventStatus, changed_at: datetime) -> feed_content.Held:
-    event = _event(uid, status, changed_at)
-    return feed_content.Held.of(event, Placement.of(event), None, 1)
-
-
-def _event(uid: str, status: EventStatus, changed_at: datetime) -> Event:
-    return Event(
-        uid=uid,
-        interview_id=1,
-        kind=Kind.CHECK_IN,
-        who="",
-        ordinal=0,
-        summary=f"Event {uid}",
-        description="",
-        start=date(2027, 3, 10),
-        end=date(2027, 3, 11),
-        tz="UTC",
-        status=status,
-        categories=(),
-        alarm_minutes=None,
-        hash="v1:x",
-        sequence=1,
-        created_at=changed_at,
-        changed_at=changed_at,
-    )
-
-
-def test_a_cancelled_event_stays_for_the_grace_period_then_leaves() -> None:
-    grace = timedelta(days=14)
-    live = held("a", EventStatus.SCHEDULED, NOW - timedelta(days=30))
-    recent = held("b", EventStatus.CANCELLED, NOW - timedelta(days=8))
-    old = held("c", EventStatus.CANCELLED, NOW - timedelta(days=20))
-    chosen = feed_content.select([live, recent, old], grace, NOW)
-    assert [e.uid for e in chosen.events] == ["a", "b"]
-    # The newest change is the old event leaving (changed_at + grace), 6 days ago.
-    assert chosen.last_modified == NOW - timedelta(days=6)
-    assert chosen.expires == NOW + timedelta(days=6)
-    later = feed_content.select([live, recent, old], grace, NOW + timedelta(days=6))
-    assert [e.uid for e in later.events] == ["a"]
-    assert later.last_modified == NOW + timedelta(days=6)  # moved forward: b left
-    assert later.expires is None
-    assert feed_content.select([], grace, NOW) == feed_content.Selection([], None, None)
-    gone = feed_content.select([recent], timedelta(0), NOW)
-    assert (gone.events, gone.last_modified) == ([], recent.changed_at)
-
-
-def test_an_event_is_held_whole_only_until_it_has_a_text() -> None:
-    event = _event("a", EventStatus.SCHEDULED, NOW)
-    place = Placement.of(event)
-    assert feed_content.Held.of(event, place, "BEGIN:VEVENT...", 1).event is None
-    for missing in (None, ""):  # an empty stored text is rendered again, not served
-        held = feed_content.Held.of(event, place, missing, 1)
-        assert held.text is None and held.event == event
-
-
-def test_last_modified_is_sent_early_while_its_second_runs() -> None:
-    changed = datetime(2027, 3, 1, 12, 0, 5, 300_000, tzinfo=UTC)
-    assert feed.header_date(changed, changed + timedelta(seconds=2)) == changed.replace(
-        microsecond=0
-    )
-    assert feed.header_date(changed, changed + timedelta(milliseconds=100)) == datetime(
-        2027, 3, 1, 12, 0, 4, tzinfo=UTC
-    )
-
-
-def _snapshot(last: datetime | None) -> feed_content.Snapshot:
-    return feed_content.Snapshot(1, b"x", '"abc"', last, None)
-
-
-@pytest.mark.parametrize(
-    ("headers", "expected"),
-    [
-        ({"HTTP_IF_NONE_MATCH": '"abc"'}, True),
-        ({"HTTP_IF_NONE_MATCH": 'W/"abc"'}, True),
-        ({"HTTP_IF_NONE_MATCH": "*"}, True),
-        ({"HTTP_IF_NONE_MATCH": '"x", "abc"'}, True),
-        ({"HTTP_IF_NONE_MATCH": '"abcd"'}, False),
-        ({"HTTP_IF_MODIFIED_SINCE": "Mon, 01 Mar 2027 12:00:00 GMT"}, True),
-        ({"HTTP_IF_MODIFIED_SINCE": "Mon, 01 Mar 2027 11:59:59 GMT"}, False),
-        ({"HTTP_IF_MODIFIED_SINCE": "yesterday"}, False),
-        (
-            {
-                "HTTP_IF_NONE_MATCH": '"old"',
-                "HTTP_IF_MODIFIED_SINCE": "Mon, 01 Mar 2027 13:00:00 GMT",
-            },
-            False,
-        ),
-    ],
-)
-def test_conditional_rules(headers: dict[str, str], expected: bool) -> None:
-    assert feed.not_modified(headers, _snapshot(NOW + timedelta(microseconds=900))) is expected
-
-
-def test_no_last_modified_means_if_modified_since_is_ignored() -> None:
-    headers = {"HTTP_IF_MODIFIED_SINCE": "Mon, 01 Mar 2027 12:00:00 GMT"}
-    assert feed.not_modified(headers, _snapshot(None)) is False
-
-
-def test_redact_hides_anything_after_feed() -> None:
-    assert feed.redact("/feed/s3cret.ics") == "/feed/***.ics"
-    assert feed.redact("/feed/s3cret") == "/feed/***"
-    assert feed.redact("/other\npath") == "/other?path"
-    # A proxy that keeps its own prefix, or a doubled slash, still hides the token.
-    assert feed.redact("/cal/feed/s3cret.ics") == "/cal/feed/***.ics"
-    assert feed.redact("//feed/s3cret.ics") == "//feed/***.ics"
-
-
-def test_the_client_address_comes_from_a_local_proxy_only() -> None:
-    proxied = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9, 198.51.100.7"}
-    assert feed.client_address(proxied) == "198.51.100.7"
-    spoofed = {"REMOTE_ADDR": "192.0.2.1", "HTTP_X_FORWARDED_FOR": "10.0.0.1"}
-    assert feed.client_address(spoofed) == "192.0.2.1"
-    assert feed.client_address({"REMOTE_ADDR": "::1"}) == "::1"
+# --- in-process: the token file, the client log, the WSGI app ---
 
 
 def test_token_file_is_private_random_and_rotates(home: Path) -> None:
@@ -452,14 +333,6 @@ def test_feed_url_command(populated: Cli) -> None:
     rotated = populated.ok("feed", "rotate")
     assert feed_token.read_token() in rotated.out and token not in rotated.out
     assert "old URL no longer works" in rotated.err
-
-
-def test_feed_urls() -> None:
-    assert feed_token.feed_url("::1", 80, "t") == "http://[::1]:80/feed/t.ics"
-    assert feed_token.feed_url("h", 1, "t", "https://cal.example/x/") == (
-        "https://cal.example/x/feed/t.ics"
-    )
-    assert feed_token.webcal_url("https://a/feed/t.ics") == "webcal://a/feed/t.ics"
 
 
 def test_client_log_merges_concurrent_writers(tmp_path: Path) -> None:
@@ -513,11 +386,26 @@ def _call(app: Any, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]]
     return got["status"], got["headers"], body
 
 
-def test_the_app_is_plain_wsgi_and_hides_unexpected_errors(
-    populated: Cli, monkeypatch: pytest.MonkeyPatch
-) -> None:
+class FailingContent:
+    """The real feed content until ``failure`` is set; then every request raises it."""
+
+    def __init__(self) -> None:
+        self._real = feed_content.FeedSource(feed_content.SettingsSource(log=lambda line: None))
+        self.failure: Exception | None = None
+
+    def current(self) -> feed_content.Snapshot:
+        if self.failure is not None:
+            raise self.failure
+        return self._real.current()
+
+    def close(self) -> None:
+        self._real.close()
+
+
+def test_the_app_is_plain_wsgi_and_hides_unexpected_errors(populated: Cli) -> None:
     lines: list[str] = []
-    app = feed.create_app(log=lines.append)
+    content = FailingContent()
+    app = feed.create_app(log=lines.append, source=content)
     try:
         path = feed_token.feed_path(feed_token.load_or_create())
         status, headers, body = _call(validator(app), _environ(path))
@@ -525,10 +413,7 @@ def test_the_app_is_plain_wsgi_and_hides_unexpected_errors(
         status, _, _ = _call(validator(app), _environ(path, "HEAD"))
         assert status == "200 OK"
 
-        def broken(self: Any) -> Any:
-            raise RuntimeError("disk on fire")
-
-        monkeypatch.setattr(feed_content.FeedSource, "current", broken)
+        content.failure = RuntimeError("disk on fire")
         status, headers, body = _call(validator(app), _environ(path))
         assert (status, body) == ("500 Internal Server Error", b"Internal Server Error\n")
         errors = [line for line in lines if "error:" in line]
@@ -546,10 +431,10 @@ def test_between_requests_the_feed_keeps_texts_not_events(populated: Cli) -> Non
         before = source.current().body
         populated.ok("status", "1", "heard")  # changes events: they are read and rendered
         after = source.current().body
-        held = source.held()
-        assert len(held) == len(populated.plan(all_=True))
-        assert all(h.event is None and h.text for h in held)
-        assert all(h.text is not None and h.text.encode() in after for h in held)
+        entries = source.entries()
+        assert len(entries) == len(populated.plan(all_=True))
+        assert all(e.event is None and e.text for e in entries)
+        assert all(e.text is not None and e.text.encode() in after for e in entries)
         assert before != after
     finally:
         source.close()

@@ -6,6 +6,7 @@ Imports stay inside the commands: `followup --help` must not load the HTTP serve
 from __future__ import annotations
 
 import sys
+import threading
 from datetime import UTC, datetime
 
 import click
@@ -52,8 +53,9 @@ def _token() -> str:
 
     token = feed_token.load_or_create()
     path = feed_token.token_path()
-    if paths.looser_than_private(path):
-        click.echo(f"warning: {path} is readable by others; run: chmod 600 {path}", err=True)
+    warning = paths.permission_warning(path)
+    if warning:
+        click.echo(warning, err=True)
     return token
 
 
@@ -107,8 +109,6 @@ def serve(host: str, port: int) -> None:
     prints it). Changes made with followup show on the next fetch, without a restart.
     Ctrl-C stops the server.
     """
-    import threading
-
     from interview_followup.feed import app as feed_app
     from interview_followup.feed import server as feed_server
 
@@ -184,20 +184,7 @@ def feed_status(as_json: bool) -> None:
 
     clients = feed_clients.read_clients()
     if as_json:
-        click.echo(
-            output.dumps(
-                [
-                    {
-                        "user_agent": c.user_agent,
-                        "address": c.address,
-                        "last_fetch": c.last_fetch.astimezone(UTC).isoformat(timespec="seconds"),
-                        "status": c.status,
-                        "fetches": c.fetches,
-                    }
-                    for c in clients
-                ]
-            )
-        )
+        click.echo(output.dumps([feed_clients.to_json(c) for c in clients]))
         return
     if not clients:
         click.echo("No calendar app has fetched the feed yet.")

@@ -1,5 +1,9 @@
 """The everyday commands: log and edit interviews, see their plans, change their status,
-import and export."""
+import and export.
+
+Each command imports the service inside: `followup --help` lists them all and needs
+neither the store nor sqlite3.
+"""
 
 from __future__ import annotations
 

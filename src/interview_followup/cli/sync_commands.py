@@ -6,7 +6,7 @@ import click
 
 from interview_followup.cli import output
 from interview_followup.cli.common import workspace
-from interview_followup.errors import FollowupError
+from interview_followup.errors import FollowupError, InputError
 
 
 def _finish(report: object, as_json: bool) -> None:
@@ -116,7 +116,6 @@ def google_group() -> None:
 )
 def login(client_secrets: str | None, service_account: str | None, no_browser: bool) -> None:
     """Sign in once; the token is kept in the data folder (mode 0600) and refreshed silently."""
-    from interview_followup.errors import InputError
     from interview_followup.sinks import google_auth
 
     if bool(client_secrets) == bool(service_account):

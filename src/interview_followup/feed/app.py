@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from interview_followup import paths
 from interview_followup.feed import token as feed_token
@@ -153,13 +153,21 @@ def _stamp(moment: datetime) -> str:
 # --- the application ---
 
 
+class Content(Protocol):
+    """What the app serves: ``FeedSource`` in production; a test may give another."""
+
+    def current(self) -> Snapshot: ...
+
+    def close(self) -> None: ...
+
+
 class FeedApp:
     """A WSGI application; ``close()`` writes the pending client records."""
 
     def __init__(
         self,
         tokens: TokenSource,
-        feed: FeedSource,
+        feed: Content,
         recorder: FetchRecorder,
         log: Log,
         clock: Clock = utc_now,
@@ -247,20 +255,25 @@ class FeedApp:
 
 
 def create_app(
-    *, clock: Clock = utc_now, log: Log | None = None, own_process: bool = False
+    *,
+    clock: Clock = utc_now,
+    log: Log | None = None,
+    own_process: bool = False,
+    source: Content | None = None,
 ) -> FeedApp:
     """The feed for the data in $FOLLOWUP_HOME (or the platform folders), as WSGI.
 
     Creates the database and the token when missing, so a production server can
     start first; `followup feed url --base-url ...` then prints the public URL.
     ``own_process`` (for `followup serve`) lets it tune the garbage collector of the
-    whole process; inside someone else's server it leaves it alone.
+    whole process; inside someone else's server it leaves it alone. ``source`` replaces
+    the feed's content (a test serves a failing one through it).
     """
     log = log or StderrLog()
     db.connect(paths.database_path()).close()  # create or migrate before serving
     feed_token.load_or_create()
-    settings = SettingsSource(log)
-    source = FeedSource(settings, clock=clock, freeze_after_load=own_process)
+    if source is None:
+        source = FeedSource(SettingsSource(log), clock=clock, freeze_after_load=own_process)
     app = FeedApp(TokenSource(), source, FetchRecorder(log), log, clock)
     atexit.register(app.close)
     return app

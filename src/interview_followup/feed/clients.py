@@ -41,7 +41,8 @@ def clients_path() -> Path:
     return Path(paths.data_dir(), CLIENTS_FILE)
 
 
-def _to_json(entry: ClientFetch) -> dict[str, Any]:
+def to_json(entry: ClientFetch) -> dict[str, Any]:
+    """One client as the file keeps it and `feed status --json` prints it."""
     return {
         "user_agent": entry.user_agent,
         "address": entry.address,
@@ -102,7 +103,7 @@ def store(path: Path, seen: list[ClientFetch]) -> None:
     paths.ensure_private_dir(path.parent)
     with paths.file_lock(path.with_name(f".{path.name}.lock")):
         entries = merge(read_clients(path), seen)
-        text = json.dumps({"clients": [_to_json(e) for e in entries]}, indent=1)
+        text = json.dumps({"clients": [to_json(e) for e in entries]}, indent=1)
         paths.write_private_file(path, text + "\n")
 
 

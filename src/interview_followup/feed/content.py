@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Hashable, Iterable
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from interview_followup import config, paths
 from interview_followup.errors import FollowupError
 from interview_followup.feed.readers import Readers
+from interview_followup.feed.watch import FileWatch
 from interview_followup.model import Event, EventStatus
 from interview_followup.store import db
 from interview_followup.store import events as event_rows
@@ -38,8 +40,8 @@ def utc_now() -> datetime:
 # --- the pure part: which events, and the time of the last change ---
 
 
-class Held(NamedTuple):
-    """An event as the feed keeps it between requests: what choosing and assembling
+class FeedEntry(NamedTuple):
+    """One event as the feed keeps it between requests: what choosing and assembling
     need, and its VEVENT text. The whole event is kept only until its text is rendered,
     so a large feed holds little more than its own bytes. (A cancelled event past its
     grace period is not rendered and keeps it: a longer grace period may bring it back.)"""
@@ -52,7 +54,7 @@ class Held(NamedTuple):
     event: Event | None  # None once the text is known
 
     @classmethod
-    def of(cls, event: Event, place: Placement, text: str | None, version: int) -> Held:
+    def of(cls, event: Event, place: Placement, text: str | None, version: int) -> FeedEntry:
         """``place`` is ``ical.Placement.of(event)``: the caller has ical loaded already."""
         cancelled = event.status is EventStatus.CANCELLED
         text = text or None  # an empty stored text is no text: render it again
@@ -66,12 +68,12 @@ class Held(NamedTuple):
 
 @dataclass(frozen=True)
 class Selection:
-    events: list[Held]
+    events: list[FeedEntry]
     last_modified: datetime | None  # None for a feed that never held anything
     expires: datetime | None  # when the next cancelled event leaves the feed
 
 
-def select(events: Iterable[Held], grace: timedelta, now: datetime) -> Selection:
+def select(events: Iterable[FeedEntry], grace: timedelta, now: datetime) -> Selection:
     """Keep everything but cancelled events whose grace period is over.
 
     Cancelling updates ``changed_at``, so the newest ``changed_at`` moves forward on a
@@ -79,7 +81,7 @@ def select(events: Iterable[Held], grace: timedelta, now: datetime) -> Selection
     (``changed_at + grace``): a feed that only shrank still gets a later Last-Modified,
     or a client sending If-Modified-Since would keep the deleted event for ever.
     """
-    kept: list[Held] = []
+    kept: list[FeedEntry] = []
     changes: list[datetime] = []
     expires: datetime | None = None
     for event in events:
@@ -108,26 +110,26 @@ class SettingsSource:
         self._log = log
         self._path = path or Path(paths.config_path())
         self._lock = threading.Lock()
-        self._stamp: tuple[int, int, int] | None = None
+        self._watch = FileWatch(self._path)
+        # Look before reading: a change while it is read shows at the next look.
+        self._changed_at = _modified(self._watch.look().info)
         self._settings = config.load(self._path)
-        self._changed_at: datetime | None = None
 
     def current(self) -> tuple[config.Settings, datetime | None]:
         """The settings and when the config file last changed (None without a file)."""
-        try:
-            info = self._path.stat()
-            stamp: tuple[int, int, int] | None = (info.st_ino, info.st_mtime_ns, info.st_size)
-            changed_at: datetime | None = datetime.fromtimestamp(info.st_mtime, UTC)
-        except FileNotFoundError:
-            stamp, changed_at = None, None
         with self._lock:
-            if stamp != self._stamp:
+            changed, info = self._watch.look()
+            if changed:
                 try:
                     self._settings = config.load(self._path)
                 except FollowupError as error:
                     self._log(f"keeping the previous settings: {error.message}")
-                self._stamp, self._changed_at = stamp, changed_at
+                self._changed_at = _modified(info)
             return self._settings, self._changed_at
+
+
+def _modified(info: os.stat_result | None) -> datetime | None:
+    return None if info is None else datetime.fromtimestamp(info.st_mtime, UTC)
 
 
 # --- the rendered feed ---
@@ -146,7 +148,7 @@ class Snapshot:
 
 
 def render(selection: Selection, settings: config.Settings) -> tuple[bytes, dict[str, str]]:
-    """The feed's bytes, and the VEVENTs it had to render (those held without text)."""
+    """The feed's bytes, and the VEVENTs it had to render (entries without a text)."""
     from interview_followup import ical  # icalendar is heavy: load it only when a feed is rendered
 
     info = ical.CalendarInfo(
@@ -154,11 +156,11 @@ def render(selection: Selection, settings: config.Settings) -> tuple[bytes, dict
         refresh=timedelta(minutes=settings.feed_refresh_minutes),
     )
     fresh = {
-        held.uid: ical.render_vevent(held.event)
-        for held in selection.events
-        if held.text is None and held.event is not None
+        entry.uid: ical.render_vevent(entry.event)
+        for entry in selection.events
+        if entry.text is None and entry.event is not None
     }
-    rendered = [(held.place, held.text or fresh[held.uid]) for held in selection.events]
+    rendered = [(entry.place, entry.text or fresh[entry.uid]) for entry in selection.events]
     return ical.assemble(rendered, info), fresh
 
 
@@ -180,9 +182,9 @@ class FeedSource:
         self._snapshot: Snapshot | None = None
         # Every event as last read, and the state version it was read at: a refresh
         # reads only the events changed since.
-        self._rows: dict[str, Held] = {}
+        self._rows: dict[str, FeedEntry] = {}
         self._read_at: int | None = None
-        self._read_identity: tuple[int, int] | None = None
+        self._read_generation: int | None = None  # of the database file, see Readers
         self._freeze_after_load = freeze_after_load
 
     def _key(self, conn: sqlite3.Connection) -> tuple[Hashable, config.Settings, datetime | None]:
@@ -231,20 +233,20 @@ class FeedSource:
         self._snapshot = Snapshot(key, body, etag, last_modified, selection.expires)
         return self._snapshot
 
-    def _read_events(self, conn: sqlite3.Connection, version: int) -> list[Held]:
+    def _read_events(self, conn: sqlite3.Connection, version: int) -> list[FeedEntry]:
         from interview_followup import ical
 
-        if self._readers.identity != self._read_identity:
+        if self._readers.generation != self._read_generation:
             self._rows, self._read_at = {}, None  # another file: a restored backup
-            self._read_identity = self._readers.identity
+            self._read_generation = self._readers.generation
         read_at = self._read_at
         changed = event_rows.load_changed(conn, ical.RENDER_VERSION, changed_after=read_at)
         place = ical.Placement.of
         self._rows.update(
-            (event.uid, Held.of(event, place(event), text, at)) for event, text, at in changed
+            (event.uid, FeedEntry.of(event, place(event), text, at)) for event, text, at in changed
         )
-        held = (len(self._rows), sum(row.version for row in self._rows.values()))
-        if read_at is not None and held != event_rows.version_summary(conn):
+        kept = (len(self._rows), sum(row.version for row in self._rows.values()))
+        if read_at is not None and kept != event_rows.version_summary(conn):
             # Rows removed, or a backup copied over the file in place: start over.
             self._rows, self._read_at = {}, None
             return self._read_events(conn, version)
@@ -256,8 +258,8 @@ class FeedSource:
         self._read_at = version
         return list(self._rows.values())
 
-    def held(self) -> list[Held]:
-        """Every event as held between requests."""
+    def entries(self) -> list[FeedEntry]:
+        """Every event as kept between requests."""
         return list(self._rows.values())
 
     def close(self) -> None:

@@ -8,11 +8,15 @@ mode and hold no transaction while idle.
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from interview_followup.feed.watch import FileWatch, identity_key
 
 READ_TIMEOUT = 10.0  # seconds; WAL readers rarely wait at all
 KEEP_IDLE = 8
@@ -36,22 +40,25 @@ class Readers:
         self._keep = keep
         self._lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
-        self._identity: tuple[int, int] | None = None
+        self._watch = FileWatch(path, identity_key)
+        self._generation = 0
 
     @property
-    def identity(self) -> tuple[int, int] | None:
-        """(device, inode) of the database file the pool last opened."""
-        return self._identity
+    def generation(self) -> int:
+        """Counts the database files the pool has opened: a new one is a restored backup."""
+        return self._generation
 
     def _take(self) -> sqlite3.Connection:
         # A restored backup is a new file: connections to the old one would read it for
-        # ever. stat() raises FileNotFoundError when the database is gone.
-        info = self._path.stat()
-        identity = (info.st_dev, info.st_ino)
+        # ever.
         with self._lock:
+            changed, info = self._watch.look()
+            if info is None:
+                raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(self._path))
             stale: list[sqlite3.Connection] = []
-            if identity != self._identity:
-                stale, self._idle, self._identity = self._idle, [], identity
+            if changed:
+                stale, self._idle = self._idle, []
+                self._generation += 1
             conn = self._idle.pop() if self._idle else None
         for old in stale:
             old.close()

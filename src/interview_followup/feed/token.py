@@ -12,11 +12,13 @@ import ipaddress
 import os
 import re
 import secrets
+import socket
 import threading
 from pathlib import Path
 
 from interview_followup import paths
 from interview_followup.errors import FollowupError
+from interview_followup.feed.watch import FileWatch
 
 TOKEN_BYTES = 32  # 256 bits; the issue asks for at least 128
 _VALID = re.compile(r"[A-Za-z0-9_-]{22,128}")
@@ -103,33 +105,27 @@ def matches(given: str, token: str) -> bool:
 
 
 class TokenSource:
-    """The token as a long-running server sees it: re-read whenever the file changes.
-
-    One stat() per request; the inode is part of the key because rotation replaces the
-    file, which a coarse mtime alone could miss when two rotations share a tick.
-    """
+    """The token as a long-running server sees it: re-read whenever the file changes,
+    so a rotation applies from the next request on."""
 
     def __init__(self, path: Path | None = None) -> None:
-        self._path = path or token_path()
+        self._watch = FileWatch(path or token_path())
         self._lock = threading.Lock()
-        self._stamp: tuple[int, int, int] | None = None
         self._token: str | None = None
 
     def current(self) -> str | None:
         """None when the file is missing or damaged: then no URL works."""
-        try:
-            info = self._path.stat()
-        except FileNotFoundError:
-            return None
-        stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
         with self._lock:
-            if stamp != self._stamp:
-                try:
-                    self._token = read_token(self._path)
-                except FollowupError:
-                    self._token = None
-                self._stamp = stamp
+            changed, info = self._watch.look()
+            if changed:
+                self._token = None if info is None else self._read()
             return self._token
+
+    def _read(self) -> str | None:
+        try:
+            return read_token(Path(self._watch.path))
+        except FollowupError:
+            return None
 
 
 # --- the URL ---
@@ -157,8 +153,6 @@ def is_loopback(host: str) -> bool:
 def display_host(host: str) -> str:
     """The host to put in a URL: a wildcard address is nothing to subscribe to."""
     if host in WILDCARDS:
-        import socket
-
         return socket.gethostname()
     return host
 

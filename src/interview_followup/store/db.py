@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from interview_followup.errors import StoreError
-from interview_followup.paths import StrPath, ensure_private_dir, looser_than_private
+from interview_followup.paths import StrPath, ensure_private_dir
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -281,9 +281,3 @@ def read_snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 def state_version(conn: sqlite3.Connection) -> int:
     return int(meta(conn, "version") or 0)
-
-
-def warn_if_loose(path: StrPath) -> str | None:
-    if looser_than_private(path):
-        return f"warning: {path} is readable by others; run: chmod 600 {path}"
-    return None
