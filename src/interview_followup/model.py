@@ -26,6 +26,14 @@ class Status(enum.StrEnum):
 
 # Processes that an accepted offer elsewhere must close.
 OPEN_STATUSES = frozenset({Status.WAITING, Status.HEARD, Status.NEXT_ROUND, Status.OFFER})
+# Statuses that end a process: its past steps are no longer duties.
+CLOSED_STATUSES = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.ACCEPTED})
+
+
+def process_key(company: str, role: str) -> tuple[str, str]:
+    """One company and role, the way rounds of one process are told apart: case, outer
+    spaces and runs of spaces do not count."""
+    return (" ".join(company.split()).casefold(), " ".join(role.split()).casefold())
 
 
 class Kind(enum.StrEnum):
@@ -76,6 +84,13 @@ class Interview(NamedTuple):
     notes: str = ""
     id: int = 0
     status: Status = Status.WAITING
+    # Whose public holidays count; empty: the zone's country, else the configured one.
+    country: str = ""
+    subdivision: str = ""
+
+    @property
+    def process(self) -> tuple[str, str]:
+        return process_key(self.company, self.role)
 
     @property
     def reach_by(self) -> Channel:
@@ -100,8 +115,10 @@ class Change(NamedTuple):
     promised: date | None = None
     kind: Kind | None = None
     who: str | None = None
-    # For a withdrawal caused by accepting another offer: that interview's id.
+    # For a withdrawal or a round closed by accepting an offer: that interview's id.
     because_of: int | None = None
+    # For a done mark: which one of its kind (None: every one, or the one for ``who``).
+    ordinal: int | None = None
 
 
 class Followup(NamedTuple):

@@ -125,9 +125,12 @@ def _local_day(moment: datetime, tz: ZoneInfo) -> date:
 
 
 def _is_done(draft: _Draft, marks: Iterable[Change]) -> bool:
+    """A mark names its step by who and ordinal; what it leaves out, it leaves open
+    (a mark of every check-in names neither)."""
     return any(
         mark.kind is draft.kind
         and (mark.who is None or mark.who.casefold() == draft.who.casefold())
+        and (mark.ordinal is None or mark.ordinal == draft.ordinal)
         for mark in marks
     )
 
@@ -147,13 +150,24 @@ def _done_marks(history: Sequence[Change]) -> list[Change]:
     return marks
 
 
+def carries_the_withdraw_note(interview: Interview, rounds: Sequence[Interview]) -> bool:
+    """One note per process: the latest of the rounds withdrawn together carries it."""
+    return all((other.start, other.id) < (interview.start, interview.id) for other in rounds)
+
+
 def schedule(
-    interview: Interview, history: Sequence[Change], settings: Settings, days: BusinessDays
+    interview: Interview,
+    history: Sequence[Change],
+    settings: Settings,
+    days: BusinessDays,
+    rounds: Sequence[Interview] = (),
 ) -> list[Followup]:
     """Every event of the interview with its status, in time order.
 
     Status changes are replayed in order: each one cancels the events that were still
     ahead of it when it happened, so what already lay in the past is never rewritten.
+    ``rounds`` are the other rounds of its process that the same acceptance withdrew:
+    only the latest round carries the one note to the process, naming everyone.
     """
     tz = zone(interview.tz)
     history = sorted(history, key=lambda change: change.at)
@@ -181,16 +195,19 @@ def schedule(
             cancelled |= {i for i in ahead if drafts[i].kind in _EXTRA_KINDS}
         elif change.status is Status.WITHDRAWN:
             cancelled |= ahead
-            if change.because_of is not None:
+            if change.because_of is not None and carries_the_withdraw_note(interview, rounds):
                 at = datetime.combine(days.next_bd(today), settings.follow_up_time)
-                words = texts.withdraw(interview)
+                ahead_of_it = starts_at(interview.start, tz) > change.at
+                words = texts.withdraw(interview, rounds, ahead_of_it)
                 drafts, cancelled = _put_extra(
                     drafts, cancelled, _Draft(Kind.WITHDRAW, "", 0, at, SHORT_MINUTES, words)
                 )
         elif change.status in _CLOSING:
             cancelled |= {i for i in ahead if drafts[i].kind is not Kind.THANK_YOU}
             if change.status is Status.REJECTED:
-                at = datetime.combine(days.add(today, 2), settings.follow_up_time)
+                # Never before the interview itself: two business days after its end.
+                end = interview.start + timedelta(minutes=interview.duration)
+                at = datetime.combine(days.add(max(today, end.date()), 2), settings.follow_up_time)
                 words = texts.stay_in_touch(interview)
                 extra = _Draft(Kind.STAY_IN_TOUCH, "", 0, at, SHORT_MINUTES, words)
                 drafts, cancelled = _put_extra(drafts, cancelled, extra)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import config, paths
 from .errors import NotFoundError
@@ -14,9 +14,12 @@ from .store import db
 from .store import events as event_rows
 from .store import interviews as interview_rows
 from .timezones import starts_at, zone
-from .workspace import Workspace, open_workspace, utc_now
+from .workspace import Workspace, open_workspace, remember_zone, user_zone, utc_now
 
-__all__ = ["Workspace", "open_workspace", "utc_now"]
+if TYPE_CHECKING:
+    from .duties import Due
+
+__all__ = ["Workspace", "open_workspace", "utc_now", "user_zone"]
 
 
 # --- keeping the stored events equal to the policy ---
@@ -27,7 +30,9 @@ def _refresh(ws: Workspace, interview_id: int, now: datetime, *, keep_history: b
     history = interview_rows.history(ws.conn, interview_id)
     from . import policy  # the rules load only for commands that change a plan
 
-    steps = policy.schedule(interview, history, ws.settings, ws.days)
+    remember_zone(ws)
+    rounds = interview_rows.withdrawn_with(ws.conn, interview, history)
+    steps = policy.schedule(interview, history, ws.settings, ws.days, rounds)
     return event_rows.reconcile(
         ws.conn,
         interview_id,
@@ -51,6 +56,7 @@ _PLAN_KEYS = frozenset(
         "no_date_wait_business_days",
         "check_ins",
         "alarm_minutes",
+        "timezone",
     }
 )
 
@@ -125,13 +131,20 @@ def _mark_rounds(ws: Workspace, interview: Interview, now: datetime) -> list[int
 
 
 def _record_status(
-    ws: Workspace, interview_id: int, status: Status, now: datetime, because_of: int | None = None
+    ws: Workspace,
+    interview_id: int,
+    status: Status,
+    now: datetime,
+    because_of: int | None = None,
+    *,
+    refresh: bool = True,
 ) -> None:
     interview_rows.set_status(ws.conn, interview_id, status, now)
     interview_rows.add_change(
         ws.conn, interview_id, Change(ChangeType.STATUS, now, status=status, because_of=because_of)
     )
-    _refresh(ws, interview_id, now)
+    if refresh:
+        _refresh(ws, interview_id, now)
 
 
 def _insert(ws: Workspace, interview: Interview, now: datetime) -> int:
@@ -215,28 +228,34 @@ def set_status(
         return _change_status(ws, interview_id, status, now)
 
 
-def _withdrawn_by_acceptance(ws: Workspace, interview_id: int) -> bool:
-    changes = [
-        c for c in interview_rows.history(ws.conn, interview_id) if c.type is ChangeType.STATUS
-    ]
-    return (
-        bool(changes)
-        and changes[-1].status is Status.WITHDRAWN
-        and changes[-1].because_of is not None
-    )
+def _closed_by_acceptance(ws: Workspace, interview_id: int) -> bool:
+    last = interview_rows.last_status(interview_rows.history(ws.conn, interview_id))
+    return last is not None and last.because_of is not None
 
 
 def _change_status(ws: Workspace, interview_id: int, status: Status, now: datetime) -> list[int]:
-    """The status change with its cascade: accepting withdraws every other open process."""
-    if interview_rows.get(ws.conn, interview_id).status is status:
+    """The status change with its cascade: accepting closes the other rounds of the same
+    process quietly and withdraws every other open process; returns the withdrawn."""
+    chosen = interview_rows.get(ws.conn, interview_id)
+    if chosen.status is status:
         return []
     _record_status(ws, interview_id, status, now)
+    if status is not Status.ACCEPTED:
+        return []
     withdrawn: list[int] = []
-    if status is Status.ACCEPTED:
-        for other in interview_rows.all_interviews(ws.conn):
-            if other.id != interview_id and other.status in OPEN_STATUSES:
-                _record_status(ws, other.id, Status.WITHDRAWN, now, because_of=interview_id)
-                withdrawn.append(other.id)
+    closed: list[int] = []
+    for other in interview_rows.all_interviews(ws.conn):
+        if other.id == interview_id or other.status not in OPEN_STATUSES:
+            continue
+        # Every status first, then the plans: one note per process needs all its rounds.
+        same = other.process == chosen.process
+        new_status = Status.ACCEPTED if same else Status.WITHDRAWN
+        _record_status(ws, other.id, new_status, now, interview_id, refresh=False)
+        closed.append(other.id)
+        if not same:
+            withdrawn.append(other.id)
+    for other_id in closed:
+        _refresh(ws, other_id, now)
     return withdrawn
 
 
@@ -263,9 +282,11 @@ def mark_done(
     interview_id: int,
     kind_text: str,
     who: str | None = None,
+    every: bool = False,
     now: datetime | None = None,
-) -> int:
-    """Mark the steps of one kind (or the one for ``who``) done; returns how many."""
+) -> list[Event]:
+    """Mark the next step of one kind done (for ``who``, when given), or every one still
+    open with ``every``; returns the steps marked, as they were before."""
     now = now or utc_now()
     from .parsing import parse_kind
 
@@ -281,13 +302,23 @@ def mark_done(
                 raise NotFoundError(
                     "who", f"no {kind.value} step for {who!r} in interview {interview_id}"
                 )
-        interview_rows.add_change(
-            ws.conn,
-            interview_id,
-            Change(ChangeType.DONE, now, kind=kind, who=candidates[0].who if who else None),
-        )
+        still_open = sort_events(e for e in candidates if e.status is EventStatus.SCHEDULED)
+        if not still_open:
+            raise NotFoundError(
+                "kind",
+                f"every {kind.value} step of interview {interview_id} is already done or cancelled",
+            )
+        if every:
+            marked = still_open
+            change = Change(ChangeType.DONE, now, kind=kind, who=marked[0].who if who else None)
+        else:
+            marked = still_open[:1]
+            change = Change(
+                ChangeType.DONE, now, kind=kind, who=marked[0].who, ordinal=marked[0].ordinal
+            )
+        interview_rows.add_change(ws.conn, interview_id, change)
         _refresh(ws, interview_id, now)
-    return len(candidates)
+    return marked
 
 
 # --- reading ---
@@ -301,31 +332,17 @@ def interview(ws: Workspace, interview_id: int) -> Interview:
     return interview_rows.get(ws.conn, interview_id)
 
 
-class Agenda(NamedTuple):
-    overdue: list[Event]
-    upcoming: list[Event]
-
-
-def agenda(ws: Workspace, now: datetime | None = None, days_ahead: int = 7) -> Agenda:
-    """Steps still to do: overdue ones, then those due from today to ``days_ahead`` days on."""
+def agenda(ws: Workspace, now: datetime | None = None, days_ahead: int = 7) -> Due:
+    """Duties still to do: overdue ones, then those due from today to ``days_ahead`` days
+    on, in the user's own days."""
     now = now or utc_now()
-    # Stored starts begin with their local date; a day's margin covers every zone.
-    last_day = now.date() + timedelta(days=days_ahead + 1)
-    todo = sort_events(event_rows.load_due(ws.conn, last_day))
-    overdue, upcoming = [], []
-    for event in todo:
-        tz = zone(event.tz)
-        today = now.astimezone(tz).date()
-        if isinstance(event.start, datetime):
-            if event.end <= now:  # type: ignore[operator]
-                overdue.append(event)
-            elif event.start.astimezone(tz).date() <= today + timedelta(days=days_ahead):
-                upcoming.append(event)
-        elif event.start < today:
-            overdue.append(event)
-        elif event.start <= today + timedelta(days=days_ahead):
-            upcoming.append(event)
-    return Agenda(overdue, upcoming)
+    from .duties import due
+
+    user_tz = zone(user_zone(ws))
+    # Stored starts begin with their local date; two days' margin covers every zone.
+    last_day = now.astimezone(user_tz).date() + timedelta(days=days_ahead + 2)
+    todo = event_rows.load_due(ws.conn, last_day)
+    return due(todo, interview_rows.closing_times(ws.conn), now, user_tz, days_ahead)
 
 
 def company_names(ws: Workspace, ids: Sequence[int]) -> dict[int, str]:
@@ -369,7 +386,7 @@ def import_file(ws: Workspace, path: str, now: datetime | None = None) -> Import
         # importing the same file again changes nothing.
         statuses.sort(key=lambda pair: pair[1] is Status.ACCEPTED)
         for interview_id, status in statuses:
-            if status in OPEN_STATUSES and _withdrawn_by_acceptance(ws, interview_id):
+            if status in OPEN_STATUSES and _closed_by_acceptance(ws, interview_id):
                 continue
             _change_status(ws, interview_id, status, now)
     return ImportReport(added, updated, ignored)

@@ -5,6 +5,7 @@ Pure functions of the interview and the dates the policy chose; no clock, no I/O
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from .model import Channel, Interview, Person
@@ -201,25 +202,57 @@ def stay_in_touch(interview: Interview) -> tuple[str, str]:
     return summary, "\n".join(lines)
 
 
-def withdraw(interview: Interview) -> tuple[str, str]:
+def _everyone(interviews: Sequence[Interview]) -> list[Person]:
+    """The contacts and interviewers of some rounds, each person once (same e-mail, or
+    same name when there is no e-mail)."""
+    found: list[Person] = []
+    for interview in interviews:
+        for person in (interview.contact, *interview.interviewers):
+            if person.label() and not any(same_person(person, p) for p in found):
+                found.append(person)
+    return found
+
+
+def same_person(a: Person, b: Person) -> bool:
+    if a.email and b.email:
+        return a.email.casefold() == b.email.casefold()
+    return bool(a.name) and a.name.casefold() == b.name.casefold()
+
+
+def withdraw(
+    interview: Interview, rounds: Sequence[Interview] = (), ahead: bool = False
+) -> tuple[str, str]:
+    """The one note to a process you leave; ``interview`` is its latest round, ``ahead``
+    when that round has not happened yet."""
     summary = f"Tell {interview.company} you have accepted another offer"
-    people = [p.label() for p in (interview.contact, *interview.interviewers) if p.label()]
+    people = [p.label() for p in _everyone([interview, *rounds])]
     lines = [
         f"You accepted an offer elsewhere, so withdraw from {_the(interview, 'process')} at"
         f" {interview.company} today, courteously: they may be your employer or colleague one day.",
-        "Tell: " + ("; ".join(dict.fromkeys(people)) if people else "your contact there"),
     ]
-    if interview.phone:
-        lines.append(f"Phone: {interview.phone}")
-    lines += [
-        "",
-        "Draft:",
-        _salutation(follow_up_contact(interview)),
-        f"Thank you again for considering me for {_position(interview)}. I have accepted another"
-        " offer and would like to withdraw my application. I appreciated meeting you and hope our"
-        " paths cross again.",
-        "Best regards,",
-    ]
+    if ahead:
+        lines.append(
+            f"Your interview on {day_text(interview.start.date())} has not happened yet:"
+            " ask them to cancel it, so nobody prepares for it in vain."
+        )
+    lines.append("Tell: " + ("; ".join(people) if people else "your contact there"))
+    phones = list(dict.fromkeys(r.phone for r in (interview, *rounds) if r.phone))
+    if phones:
+        lines.append(f"Phone: {', '.join(phones)}")
+    if ahead:
+        body = (
+            f"Thank you for inviting me to interview for {_position(interview)} on"
+            f" {day_text(interview.start.date())}. I have accepted another offer, so I would like"
+            " to withdraw my application and ask you to cancel the interview. I am sorry for the"
+            " change of plans, and I hope our paths cross again."
+        )
+    else:
+        body = (
+            f"Thank you again for considering me for {_position(interview)}. I have accepted"
+            " another offer and would like to withdraw my application. I appreciated meeting you"
+            " and hope our paths cross again."
+        )
+    lines += ["", "Draft:", _salutation(follow_up_contact(interview)), body, "Best regards,"]
     return summary, "\n".join(lines)
 
 

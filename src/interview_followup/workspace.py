@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import UTC, datetime
 
 from . import config, paths
 from .days import BusinessDays
+from .errors import InputError
 from .store import db
+from .timezones import machine_zone, zone
 
 
 def utc_now() -> datetime:
@@ -29,6 +32,10 @@ class Workspace:
         if self._settings is None:
             self._settings = config.load()
         return self._settings
+
+    @property
+    def settings_loaded(self) -> bool:
+        return self._settings is not None
 
     @property
     def days(self) -> BusinessDays:
@@ -57,3 +64,28 @@ def loose_file_warnings() -> list[str]:
         paths.google_service_account_path(),
     ]
     return [w for w in map(db.warn_if_loose, private) if w]
+
+
+def user_zone(ws: Workspace) -> str:
+    """The user's own zone: the `timezone` setting, else the machine's.
+
+    Commands that only show what is stored do not read the config file; they take the
+    zone from the environment, else the one the stored texts were written for."""
+    if ws.settings_loaded:
+        return ws.settings.zone_name
+    for name in (os.environ.get("FOLLOWUP_TIMEZONE", "").strip(), db.meta(ws.conn, "timezone")):
+        if name:
+            try:
+                zone(name)
+            except InputError:
+                continue
+            return name
+    return machine_zone()
+
+
+def remember_zone(ws: Workspace) -> None:
+    """Note the `timezone` setting beside the texts written for it (see user_zone);
+    empty stands for the machine's zone."""
+    name = ws.settings.timezone
+    if db.meta(ws.conn, "timezone") != name:
+        ws.conn.execute("INSERT OR REPLACE INTO meta VALUES ('timezone', ?)", (name,))

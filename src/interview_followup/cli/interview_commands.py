@@ -244,13 +244,15 @@ def status(interview_id: int, status: str, as_json: bool) -> None:
 @click.argument("interview_id", metavar="ID", type=int)
 @click.argument("kind", metavar="KIND")
 @click.option("--who", metavar="NAME", help="Only the step for this person (thank-you notes).")
-def done(interview_id: int, kind: str, who: str | None) -> None:
-    """Mark the steps of one KIND done (e.g. thank-you, follow-up, check-in)."""
+@click.option("--all", "every", is_flag=True, help="Every step of this KIND still open.")
+def done(interview_id: int, kind: str, who: str | None, every: bool) -> None:
+    """Mark the next step of one KIND done (e.g. thank-you, follow-up, check-in)."""
     from interview_followup import service
 
     with workspace(create=False) as ws:
-        count = service.mark_done(ws, interview_id, kind, who)
-    click.echo(f"Marked {count} {kind.strip().lower()} step{'s' if count != 1 else ''} done.")
+        marked = service.mark_done(ws, interview_id, kind, who, every)
+    for event in marked:
+        click.echo(f"Marked done: {output.one_line(event.summary)} ({output.when(event)})")
 
 
 @click.command()

@@ -156,11 +156,27 @@ def _m003_event_versions(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m004_countries_and_marks(conn: sqlite3.Connection) -> None:
+    # Each interview may name the country (and subdivision) whose holidays count; a done
+    # mark may name which one of its kind it marks; each event notes the holidays its
+    # date skipped, as JSON, for `plan --json`.
+    _run_script(
+        conn,
+        """
+        ALTER TABLE interviews ADD COLUMN country TEXT NOT NULL DEFAULT '';
+        ALTER TABLE interviews ADD COLUMN subdivision TEXT NOT NULL DEFAULT '';
+        ALTER TABLE history ADD COLUMN ordinal INTEGER;
+        ALTER TABLE events ADD COLUMN skipped TEXT NOT NULL DEFAULT '[]';
+        """,
+    )
+
+
 # Forward-only, in order; the schema version is their count (PRAGMA user_version).
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m001_initial,
     _m002_rendered_events,
     _m003_event_versions,
+    _m004_countries_and_marks,
 ]
 
 
