@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from .config import Settings
-from .days import BusinessDays
+from .days import business_days, validate_region
 from .errors import InputError
 from .model import Interview, Person
 from .parsing import (
@@ -20,6 +20,7 @@ from .parsing import (
     parse_text,
     parse_url,
 )
+from .regions import region_for
 from .timezones import zone
 
 # The fields of `followup log`, which `edit` and `import` share.
@@ -36,6 +37,8 @@ FIELDS = (
     "decision_by",
     "posting_url",
     "notes",
+    "country",
+    "subdivision",
 )
 
 
@@ -93,6 +96,9 @@ def build(raw: Mapping[str, Any], settings: Settings, base: Interview | None = N
         changes["posting_url"] = parse_url(given["posting_url"])
     if "notes" in given:
         changes["notes"] = parse_text(given["notes"], "notes", multiline=True)
+    for name in ("country", "subdivision"):
+        if name in given:
+            changes[name] = parse_text(given[name], name).upper()
 
     if base is None:
         interview = Interview(
@@ -104,10 +110,13 @@ def build(raw: Mapping[str, Any], settings: Settings, base: Interview | None = N
     else:
         interview = base._replace(**changes)
 
+    country, subdivision = region_for(interview, settings)
+    if interview.country or interview.subdivision:
+        validate_region(country, subdivision)
     if "decision_by" in given:
         text = str(given["decision_by"]).strip()
         # Phrases count from the interview day: "in a week" is what they said there.
-        days = BusinessDays(settings.country, settings.subdivision)
+        days = business_days(country, subdivision)
         decision = parse_day(text, interview.start.date(), business_days=days) if text else None
         interview = interview._replace(decision_by=decision)
     check_decision(interview, interview.decision_by)

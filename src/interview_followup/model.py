@@ -87,6 +87,8 @@ class Interview(NamedTuple):
     # Whose public holidays count; empty: the zone's country, else the configured one.
     country: str = ""
     subdivision: str = ""
+    # Whose holidays the stored plan skips ('US-CA'; '' for weekends only): derived.
+    holiday_region: str = ""
 
     @property
     def process(self) -> tuple[str, str]:
@@ -134,6 +136,8 @@ class Followup(NamedTuple):
     end: datetime | date
     status: EventStatus
     categories: tuple[str, ...] = ()
+    # The holidays its date stepped over: (ISO date, name, region such as 'US-CA').
+    skipped: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def all_day(self) -> bool:
@@ -169,6 +173,7 @@ class Event(NamedTuple):
     sequence: int
     created_at: datetime
     changed_at: datetime
+    skipped: tuple[tuple[str, str, str], ...] = ()  # as in Followup
 
     @property
     def all_day(self) -> bool:

@@ -41,6 +41,7 @@ class _Draft:
     start: datetime | date
     minutes: int | None  # None for an all-day event
     words: tuple[str, str]
+    skipped: tuple[tuple[date, str], ...] = ()  # holidays its count of days stepped over
 
 
 def thank_you_time(end: datetime, settings: Settings) -> datetime:
@@ -89,14 +90,18 @@ def _base_schedule(
         who = person.name or person.email
         index = seen.get(who.casefold(), 0)
         seen[who.casefold()] = index + 1
-        words = texts.thank_you(interview, person, interview_day, deadline)
+        words = texts.thank_you(interview, person, interview_day, deadline, settings.timezone)
         drafts.append(_Draft(Kind.THANK_YOU, who, index, thank_at, THANK_YOU_MINUTES, words))
 
     revised = promise_is_revised(history, tz)
     fu_day, fu_time = follow_up_day(interview, revised, settings, days)
     fu_at = datetime.combine(fu_day, fu_time)
+    if interview.decision_by is None:
+        counted_from = interview_day + timedelta(days=1)
+    else:
+        counted_from = interview.decision_by + timedelta(days=0 if revised else 1)
     if interview.decision_by is not None:
-        words = texts.decision_day(interview, interview.decision_by, fu_at)
+        words = texts.decision_day(interview, interview.decision_by, fu_at, settings.timezone)
         drafts.append(_Draft(Kind.DECISION_DAY, "", 0, interview.decision_by, None, words))
     words = texts.follow_up(
         interview,
@@ -105,18 +110,21 @@ def _base_schedule(
         revised,
         settings.no_date_wait_business_days,
     )
-    drafts.append(_Draft(Kind.FOLLOW_UP, "", 0, fu_at, SHORT_MINUTES, words))
+    skipped = tuple(days.holidays_in(counted_from, fu_day))
+    drafts.append(_Draft(Kind.FOLLOW_UP, "", 0, fu_at, SHORT_MINUTES, words, skipped))
 
     base = fu_day
     for number in range(1, settings.check_ins + 1):
         base = fu_day + timedelta(days=7 * number)  # unshifted, so holidays cause no drift
-        at = datetime.combine(days.on_or_after(base), settings.follow_up_time)
+        day = days.on_or_after(base)
+        at = datetime.combine(day, settings.follow_up_time)
         words = texts.check_in(interview, interview_day, number, settings.check_ins)
-        drafts.append(_Draft(Kind.CHECK_IN, "", number, at, SHORT_MINUTES, words))
+        skipped = tuple(days.holidays_in(base, day))
+        drafts.append(_Draft(Kind.CHECK_IN, "", number, at, SHORT_MINUTES, words, skipped))
     move_on_day = days.on_or_after(base + timedelta(days=7))
-    drafts.append(
-        _Draft(Kind.MOVE_ON, "", 0, move_on_day, None, texts.move_on(interview, interview_day))
-    )
+    words = texts.move_on(interview, interview_day)
+    skipped = tuple(days.holidays_in(base + timedelta(days=7), move_on_day))
+    drafts.append(_Draft(Kind.MOVE_ON, "", 0, move_on_day, None, words, skipped))
     return drafts
 
 
@@ -164,6 +172,8 @@ def schedule(
 ) -> list[Followup]:
     """Every event of the interview with its status, in time order.
 
+    ``settings.timezone`` is the user's own zone, which the texts name beside the
+    employer's; when empty, they name the employer's alone.
     Status changes are replayed in order: each one cancels the events that were still
     ahead of it when it happened, so what already lay in the past is never rewritten.
     ``rounds`` are the other rounds of its process that the same acceptance withdrew:
@@ -199,21 +209,24 @@ def schedule(
                 at = datetime.combine(days.next_bd(today), settings.follow_up_time)
                 ahead_of_it = starts_at(interview.start, tz) > change.at
                 words = texts.withdraw(interview, rounds, ahead_of_it)
-                drafts, cancelled = _put_extra(
-                    drafts, cancelled, _Draft(Kind.WITHDRAW, "", 0, at, SHORT_MINUTES, words)
-                )
+                skipped = tuple(days.holidays_in(today + timedelta(days=1), at.date()))
+                extra = _Draft(Kind.WITHDRAW, "", 0, at, SHORT_MINUTES, words, skipped)
+                drafts, cancelled = _put_extra(drafts, cancelled, extra)
         elif change.status in _CLOSING:
             cancelled |= {i for i in ahead if drafts[i].kind is not Kind.THANK_YOU}
             if change.status is Status.REJECTED:
                 # Never before the interview itself: two business days after its end.
                 end = interview.start + timedelta(minutes=interview.duration)
-                at = datetime.combine(days.add(max(today, end.date()), 2), settings.follow_up_time)
+                counted_from = max(today, end.date())
+                at = datetime.combine(days.add(counted_from, 2), settings.follow_up_time)
                 words = texts.stay_in_touch(interview)
-                extra = _Draft(Kind.STAY_IN_TOUCH, "", 0, at, SHORT_MINUTES, words)
+                skipped = tuple(days.holidays_in(counted_from + timedelta(days=1), at.date()))
+                extra = _Draft(Kind.STAY_IN_TOUCH, "", 0, at, SHORT_MINUTES, words, skipped)
                 drafts, cancelled = _put_extra(drafts, cancelled, extra)
 
     events = [
-        _finish(interview, d, i in cancelled, _is_done(d, marks), tz) for i, d in enumerate(drafts)
+        _finish(interview, d, i in cancelled, _is_done(d, marks), tz, days.region)
+        for i, d in enumerate(drafts)
     ]
     return sorted(events, key=lambda e: (starts_at(e.start, tz), e.kind.value, e.who, e.ordinal))
 
@@ -230,9 +243,11 @@ def _put_extra(
 
 
 def _finish(
-    interview: Interview, draft: _Draft, cancelled: bool, done: bool, tz: ZoneInfo
+    interview: Interview, draft: _Draft, cancelled: bool, done: bool, tz: ZoneInfo, region: str
 ) -> Followup:
     summary, description = draft.words
+    if draft.skipped:
+        description += "\n\n" + texts.holidays_skipped(draft.skipped, region)
     status = (
         EventStatus.DONE if done else EventStatus.CANCELLED if cancelled else EventStatus.SCHEDULED
     )
@@ -257,4 +272,5 @@ def _finish(
         end=end,
         status=status,
         categories=(CATEGORY, draft.kind.value),
+        skipped=tuple((day.isoformat(), name, region) for day, name in draft.skipped),
     )

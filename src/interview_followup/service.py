@@ -32,7 +32,10 @@ def _refresh(ws: Workspace, interview_id: int, now: datetime, *, keep_history: b
 
     remember_zone(ws)
     rounds = interview_rows.withdrawn_with(ws.conn, interview, history)
-    steps = policy.schedule(interview, history, ws.settings, ws.days, rounds)
+    days = ws.days_for(interview)
+    interview_rows.set_holiday_region(ws.conn, interview, days.region)
+    settings = ws.settings._replace(timezone=ws.settings.zone_name)  # the user's own zone
+    steps = policy.schedule(interview, history, settings, days, rounds)
     return event_rows.reconcile(
         ws.conn,
         interview_id,
@@ -267,7 +270,7 @@ def promise(ws: Workspace, interview_id: int, day_text: str, now: datetime | Non
         from . import fields
         from .parsing import parse_day
 
-        day = parse_day(day_text, today, "date", ws.days)
+        day = parse_day(day_text, today, "date", ws.days_for(interview))
         fields.check_decision(interview, day)
         interview_rows.update(ws.conn, interview._replace(decision_by=day), now)
         interview_rows.add_change(

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from .model import Channel, Interview, Person
+from .timezones import zone
 
 DONE_MARK = "✓ Done: "
 
@@ -19,6 +20,20 @@ def day_text(day: date) -> str:
 
 def moment_text(moment: datetime) -> str:
     return f"{day_text(moment.date())} at {moment:%H:%M}"
+
+
+def zoned_moment_text(moment: datetime, tz: str, user_tz: str = "") -> str:
+    """A wall-clock time in ``tz`` with its zone named, and the user's own time beside
+    it when the user lives in another zone: 'Tue 16 Nov 2027 at 11:00 EST (17:00 CET
+    your time)'."""
+    there = moment.replace(tzinfo=zone(tz))
+    text = f"{moment_text(moment)} {there.tzname()}"
+    if user_tz and user_tz != tz:
+        mine = there.astimezone(zone(user_tz))
+        if mine.utcoffset() != there.utcoffset() or mine.tzname() != there.tzname():
+            when = f"{mine:%H:%M}" if mine.date() == moment.date() else moment_text(mine)
+            text += f" ({when} {mine.tzname()} your time)"
+    return text
 
 
 def _the(interview: Interview, noun: str) -> str:
@@ -76,13 +91,18 @@ def _salutation(person: Person) -> str:
 
 
 def thank_you(
-    interview: Interview, person: Person, interview_day: date, deadline: datetime
+    interview: Interview,
+    person: Person,
+    interview_day: date,
+    deadline: datetime,
+    user_tz: str = "",
 ) -> tuple[str, str]:
     to = person.name or "your interviewer"
     summary = f"Send a thank-you note to {to} ({interview.company})"
     lines = [
         f"Thank {to} for {_the(interview, 'interview')} at {interview.company} on {day_text(interview_day)}.",
-        f"Send it by {moment_text(deadline)}: a prompt note is remembered, a late one is not.",
+        f"Send it by {zoned_moment_text(deadline, interview.tz, user_tz)}: a prompt note is"
+        " remembered, a late one is not.",
     ]
     if person.email:
         lines.append(f"Email: {person.email}")
@@ -101,13 +121,16 @@ def thank_you(
     return summary, "\n".join(lines + _notes(interview))
 
 
-def decision_day(interview: Interview, decision: date, follow_up_at: datetime) -> tuple[str, str]:
+def decision_day(
+    interview: Interview, decision: date, follow_up_at: datetime, user_tz: str = ""
+) -> tuple[str, str]:
     summary = f"Decision due from {interview.company}: watch your inbox"
     channel = "phone and voicemail" if interview.reach_by is Channel.PHONE else "email"
     lines = [
         f"{interview.company} said they would decide about {_the(interview, 'role')} by today.",
         f"Check every inbox folder, spam and promotions included, and your {channel}.",
-        f"No need to chase yet: if nothing arrives, follow up on {moment_text(follow_up_at)}.",
+        "No need to chase yet: if nothing arrives, follow up on"
+        f" {zoned_moment_text(follow_up_at, interview.tz, user_tz)}.",
     ]
     return summary, "\n".join(lines + _notes(interview))
 
@@ -254,6 +277,11 @@ def withdraw(
         )
     lines += ["", "Draft:", _salutation(follow_up_contact(interview)), body, "Best regards,"]
     return summary, "\n".join(lines)
+
+
+def holidays_skipped(skipped: Sequence[tuple[date, str]], region: str) -> str:
+    named = "; ".join(f"{name} ({day_text(day)})" for day, name in skipped)
+    return f"Counted in business days in {region}, so this skips: {named}."
 
 
 def title(summary: str, done: bool) -> str:

@@ -7,8 +7,9 @@ import sqlite3
 from datetime import UTC, datetime
 
 from . import config, paths
-from .days import BusinessDays
+from .days import BusinessDays, business_days
 from .errors import InputError
+from .model import Interview
 from .store import db
 from .timezones import machine_zone, zone
 
@@ -37,9 +38,11 @@ class Workspace:
     def settings_loaded(self) -> bool:
         return self._settings is not None
 
-    @property
-    def days(self) -> BusinessDays:
-        return BusinessDays(self.settings.country, self.settings.subdivision)
+    def days_for(self, interview: Interview) -> BusinessDays:
+        """The business days of the interview's country (see regions.py)."""
+        from .regions import region_for
+
+        return business_days(*region_for(interview, self.settings))
 
     def close(self) -> None:
         self.conn.close()

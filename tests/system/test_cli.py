@@ -263,12 +263,13 @@ def test_holidays_with_a_country_and_a_subdivision(cli: Cli) -> None:
 
 
 def test_no_country_skips_weekends_only(cli: Cli) -> None:
-    interview_id = log_example_1(cli, "--tz", NY)
-    assert one(cli.plan(interview_id), "follow-up")["start"] == "2027-11-29T10:00:00-05:00"
+    # UTC belongs to no country: only the configured one can add holidays.
+    interview_id = log_example_1(cli, "--tz", "UTC")
+    assert one(cli.plan(interview_id), "follow-up")["start"] == "2027-11-29T10:00:00+00:00"
     cli.ok("config", "set", "country", "US")
-    assert one(cli.plan(interview_id), "follow-up")["start"] == "2027-11-30T10:00:00-05:00"
+    assert one(cli.plan(interview_id), "follow-up")["start"] == "2027-11-30T10:00:00+00:00"
     cli.ok("config", "set", "country", "")
-    assert one(cli.plan(interview_id), "follow-up")["start"] == "2027-11-29T10:00:00-05:00"
+    assert one(cli.plan(interview_id), "follow-up")["start"] == "2027-11-29T10:00:00+00:00"
 
 
 def test_tz_defaults_to_config_then_machine_zone(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -387,8 +388,8 @@ def test_promise_phrase_counts_from_today(us_cli: Cli) -> None:
 
 
 def test_business_day_phrases_skip_the_configured_holidays(us_cli: Cli) -> None:
-    # Tuesday 2027-11-23; Thanksgiving is Thursday 11-25.
-    log = ["log", "--company", "Acme", "--at", "2027-11-23 10:00"]
+    # Tuesday 2027-11-23; Thanksgiving is Thursday 11-25. UTC is no country's zone.
+    log = ["log", "--company", "Acme", "--at", "2027-11-23 10:00", "--tz", "UTC"]
     logged = us_cli.json(*log, "--decision-by", "in 3 business days")
     assert logged["interview"]["decision_by"] == "2027-11-29"
     us_cli.ok("config", "set", "country", "")

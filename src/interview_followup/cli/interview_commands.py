@@ -35,6 +35,13 @@ def _interview_options(required: bool) -> Callable[[F], F]:
         ),
         click.option("--duration", metavar="MIN", help="Length in minutes (default 60)."),
         click.option(
+            "--country",
+            metavar="CC",
+            help="Whose public holidays count, e.g. DE (default: the zone's country,"
+            " else config country).",
+        ),
+        click.option("--subdivision", metavar="SD", help="State or region for holidays, e.g. BY."),
+        click.option(
             "--interviewer",
             "interviewers",
             multiple=True,
@@ -82,13 +89,15 @@ def _raw_fields(kwargs: dict[str, Any], *, editing: bool) -> dict[str, Any]:
     return raw
 
 
-def _echo_plan(events: list[Any], as_json: bool, extra: dict[str, Any] | None = None) -> None:
+def _echo_plan(
+    events: list[Any], as_json: bool, extra: dict[str, Any] | None = None, user_tz: str = ""
+) -> None:
     if as_json:
         click.echo(
             output.dumps({**(extra or {}), "events": [output.event_json(e) for e in events]})
         )
     else:
-        click.echo(output.events_table(events))
+        click.echo(output.events_table(events, user_tz))
 
 
 @click.command()
@@ -104,13 +113,14 @@ def log(as_json: bool, **kwargs: Any) -> None:
         interview_id = service.log_interview(ws, raw)
         events = service.plan(ws, interview_id)
         interview = service.interview(ws, interview_id)
+        user_tz = service.user_zone(ws)
     if as_json:
         _echo_plan(
             events, True, {"id": interview_id, "interview": output.interview_json(interview)}
         )
     else:
         click.echo(f"Logged interview {interview_id}: {output.one_line(interview.company)}")
-        _echo_plan(events, False)
+        _echo_plan(events, False, user_tz=user_tz)
 
 
 @click.command()
@@ -124,7 +134,8 @@ def edit(interview_id: int, as_json: bool, **kwargs: Any) -> None:
     with workspace(create=False) as ws:
         service.edit_interview(ws, interview_id, _raw_fields(kwargs, editing=True))
         events = service.plan(ws, interview_id)
-    _echo_plan(events, as_json, {"id": interview_id})
+        user_tz = service.user_zone(ws)
+    _echo_plan(events, as_json, {"id": interview_id}, user_tz)
 
 
 @click.command(name="list")
@@ -151,10 +162,11 @@ def plan(interview_id: int | None, include_cancelled: bool, as_json: bool) -> No
 
     with workspace(read_config=False) as ws:
         events = service.plan(ws, interview_id, include_cancelled=include_cancelled)
+        user_tz = service.user_zone(ws)
     if as_json:
         click.echo(output.dumps([output.event_json(e) for e in events]))
     else:
-        click.echo(output.events_table(events))
+        click.echo(output.events_table(events, user_tz))
 
 
 @click.command()
@@ -172,6 +184,7 @@ def agenda(days: int, as_json: bool) -> None:
 
     with workspace(read_config=False) as ws:
         due = service.agenda(ws, days_ahead=days)
+        user_tz = service.user_zone(ws)
     if as_json:
         click.echo(
             output.dumps(
@@ -186,12 +199,12 @@ def agenda(days: int, as_json: bool) -> None:
         click.echo(f"Nothing due in the next {days} days.")
     if due.overdue:
         click.echo("Overdue:")
-        click.echo(output.events_table(due.overdue))
+        click.echo(output.events_table(due.overdue, user_tz))
     if due.upcoming:
         if due.overdue:
             click.echo()
         click.echo(f"Due in the next {days} days:")
-        click.echo(output.events_table(due.upcoming))
+        click.echo(output.events_table(due.upcoming, user_tz))
 
 
 @click.command()
@@ -205,9 +218,10 @@ def promise(interview_id: int, day: str, as_json: bool) -> None:
     with workspace(create=False) as ws:
         decided = service.promise(ws, interview_id, day)
         events = service.plan(ws, interview_id)
+        user_tz = service.user_zone(ws)
     if not as_json:
         click.echo(f"Decision expected by {decided.isoformat()}.")
-    _echo_plan(events, as_json, {"id": interview_id, "decision_by": decided.isoformat()})
+    _echo_plan(events, as_json, {"id": interview_id, "decision_by": decided.isoformat()}, user_tz)
 
 
 @click.command()
@@ -225,6 +239,7 @@ def status(interview_id: int, status: str, as_json: bool) -> None:
         withdrawn = service.set_status(ws, interview_id, status)
         events = service.plan(ws, interview_id, include_cancelled=True)
         names = service.company_names(ws, withdrawn)
+        user_tz = service.user_zone(ws)
     if as_json:
         _echo_plan(
             events,
@@ -237,7 +252,7 @@ def status(interview_id: int, status: str, as_json: bool) -> None:
         click.echo(
             f"Withdrawn: interview {other} ({output.one_line(names[other])}); a note to send them is scheduled."
         )
-    _echo_plan(events, False)
+    _echo_plan(events, False, user_tz=user_tz)
 
 
 @click.command()
@@ -251,8 +266,9 @@ def done(interview_id: int, kind: str, who: str | None, every: bool) -> None:
 
     with workspace(create=False) as ws:
         marked = service.mark_done(ws, interview_id, kind, who, every)
+        user_tz = service.user_zone(ws)
     for event in marked:
-        click.echo(f"Marked done: {output.one_line(event.summary)} ({output.when(event)})")
+        click.echo(f"Marked done: {output.one_line(event.summary)} ({output.when(event, user_tz)})")
 
 
 @click.command()

@@ -157,7 +157,8 @@ def _m003_event_versions(conn: sqlite3.Connection) -> None:
 
 
 def _m004_countries_and_marks(conn: sqlite3.Connection) -> None:
-    # Each interview may name the country (and subdivision) whose holidays count; a done
+    # Each interview may name the country (and subdivision) whose holidays count, and
+    # notes the region its plan was last made with; a done
     # mark may name which one of its kind it marks; each event notes the holidays its
     # date skipped, as JSON, for `plan --json`.
     _run_script(
@@ -165,6 +166,7 @@ def _m004_countries_and_marks(conn: sqlite3.Connection) -> None:
         """
         ALTER TABLE interviews ADD COLUMN country TEXT NOT NULL DEFAULT '';
         ALTER TABLE interviews ADD COLUMN subdivision TEXT NOT NULL DEFAULT '';
+        ALTER TABLE interviews ADD COLUMN holiday_region TEXT NOT NULL DEFAULT '';
         ALTER TABLE history ADD COLUMN ordinal INTEGER;
         ALTER TABLE events ADD COLUMN skipped TEXT NOT NULL DEFAULT '[]';
         """,

@@ -125,18 +125,20 @@ def reconcile(
             _encode_categories(step.categories),
             content["alarm_minutes"],
             digest,
+            _encode_skipped(step.skipped),
         )
         if row is None:
             conn.execute(
                 "INSERT INTO events (uid, interview_id, kind, who, idx, summary, description, start, end,"
-                " all_day, tz, status, categories, alarm_minutes, hash, sequence, created_at, changed_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                " all_day, tz, status, categories, alarm_minutes, hash, skipped, sequence, created_at,"
+                " changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
                 (uid, interview_id, step.kind.value, step.who, step.ordinal, *values, stamp, stamp),
             )
         else:
             conn.execute(
                 "UPDATE events SET summary = ?, description = ?, start = ?, end = ?, all_day = ?, tz = ?,"
-                " status = ?, categories = ?, alarm_minutes = ?, hash = ?, sequence = sequence + 1,"
+                " status = ?, categories = ?, alarm_minutes = ?, hash = ?, skipped = ?,"
+                " sequence = sequence + 1,"
                 " changed_at = ?, ics = NULL WHERE uid = ?",
                 (*values, stamp, uid),
             )
@@ -174,6 +176,22 @@ def _decode_categories(text: str) -> tuple[str, ...]:
     return tuple(json.loads(text))
 
 
+def _encode_skipped(skipped: Sequence[tuple[str, str, str]]) -> str:
+    if not skipped:
+        return "[]"
+    import json
+
+    return json.dumps([list(entry) for entry in skipped], ensure_ascii=False)
+
+
+def _decode_skipped(text: str) -> tuple[tuple[str, str, str], ...]:
+    if text == "[]":
+        return ()
+    import json
+
+    return tuple((str(d), str(n), str(r)) for d, n, r in json.loads(text))
+
+
 def _is_history(row: sqlite3.Row, now: datetime) -> bool:
     """Done, cancelled, or begun (an all-day event at 00:00 in its zone): the policy's
     'past events are history and never change'."""
@@ -209,6 +227,7 @@ def _row_to_event(row: sqlite3.Row) -> Event:
         sequence=row["sequence"],
         created_at=datetime.fromisoformat(row["created_at"]),
         changed_at=datetime.fromisoformat(row["changed_at"]),
+        skipped=_decode_skipped(row["skipped"]),
     )
 
 

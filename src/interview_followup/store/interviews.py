@@ -42,6 +42,7 @@ def _row_to_interview(row: sqlite3.Row, interviewers: list[Person]) -> Interview
         status=Status(row["status"]),
         country=row["country"],
         subdivision=row["subdivision"],
+        holiday_region=row["holiday_region"],
     )
 
 
@@ -120,6 +121,14 @@ def update(conn: sqlite3.Connection, interview: Interview, now: datetime) -> Non
         f"UPDATE interviews SET {assignments} WHERE id = ?", [*columns.values(), interview.id]
     )
     _put_interviewers(conn, interview)
+
+
+def set_holiday_region(conn: sqlite3.Connection, interview: Interview, region: str) -> None:
+    """Note whose holidays the plan was last made with, for `list`."""
+    if interview.holiday_region != region:
+        conn.execute(
+            "UPDATE interviews SET holiday_region = ? WHERE id = ?", (region, interview.id)
+        )
 
 
 def set_status(conn: sqlite3.Connection, interview_id: int, status: Status, now: datetime) -> None:
