@@ -19,6 +19,7 @@ from .errors import InputError
 
 class Settings(NamedTuple):
     timezone: str = ""
+    name: str = ""  # signs the drafts
     country: str = ""
     subdivision: str = ""
     thank_you_after: int = 60  # minutes after the interview ends
@@ -133,6 +134,7 @@ KEYS: dict[str, Key] = {
     key.name: key
     for key in (
         _key("timezone", _zone_name, "default IANA zone for new interviews (empty: the machine's)"),
+        _key("name", _text, "your name, to sign the drafts"),
         _key(
             "country", _country, "country code for public holidays, e.g. US (empty: weekends only)"
         ),

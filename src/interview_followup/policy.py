@@ -90,7 +90,9 @@ def _base_schedule(
         who = person.name or person.email
         index = seen.get(who.casefold(), 0)
         seen[who.casefold()] = index + 1
-        words = texts.thank_you(interview, person, interview_day, deadline, settings.timezone)
+        words = texts.thank_you(
+            interview, person, interview_day, deadline, settings.timezone, settings.name
+        )
         drafts.append(_Draft(Kind.THANK_YOU, who, index, thank_at, THANK_YOU_MINUTES, words))
 
     revised = promise_is_revised(history, tz)
@@ -109,6 +111,7 @@ def _base_schedule(
         interview.decision_by,
         revised,
         settings.no_date_wait_business_days,
+        settings.name,
     )
     skipped = tuple(days.holidays_in(counted_from, fu_day))
     drafts.append(_Draft(Kind.FOLLOW_UP, "", 0, fu_at, SHORT_MINUTES, words, skipped))
@@ -118,7 +121,7 @@ def _base_schedule(
         base = fu_day + timedelta(days=7 * number)  # unshifted, so holidays cause no drift
         day = days.on_or_after(base)
         at = datetime.combine(day, settings.follow_up_time)
-        words = texts.check_in(interview, interview_day, number, settings.check_ins)
+        words = texts.check_in(interview, interview_day, number, settings.check_ins, settings.name)
         skipped = tuple(days.holidays_in(base, day))
         drafts.append(_Draft(Kind.CHECK_IN, "", number, at, SHORT_MINUTES, words, skipped))
     move_on_day = days.on_or_after(base + timedelta(days=7))
@@ -208,7 +211,7 @@ def schedule(
             if change.because_of is not None and carries_the_withdraw_note(interview, rounds):
                 at = datetime.combine(days.next_bd(today), settings.follow_up_time)
                 ahead_of_it = starts_at(interview.start, tz) > change.at
-                words = texts.withdraw(interview, rounds, ahead_of_it)
+                words = texts.withdraw(interview, rounds, ahead_of_it, settings.name)
                 skipped = tuple(days.holidays_in(today + timedelta(days=1), at.date()))
                 extra = _Draft(Kind.WITHDRAW, "", 0, at, SHORT_MINUTES, words, skipped)
                 drafts, cancelled = _put_extra(drafts, cancelled, extra)
@@ -219,7 +222,7 @@ def schedule(
                 end = interview.start + timedelta(minutes=interview.duration)
                 counted_from = max(today, end.date())
                 at = datetime.combine(days.add(counted_from, 2), settings.follow_up_time)
-                words = texts.stay_in_touch(interview)
+                words = texts.stay_in_touch(interview, settings.name)
                 skipped = tuple(days.holidays_in(counted_from + timedelta(days=1), at.date()))
                 extra = _Draft(Kind.STAY_IN_TOUCH, "", 0, at, SHORT_MINUTES, words, skipped)
                 drafts, cancelled = _put_extra(drafts, cancelled, extra)
@@ -247,7 +250,9 @@ def _finish(
 ) -> Followup:
     summary, description = draft.words
     if draft.skipped:
-        description += "\n\n" + texts.holidays_skipped(draft.skipped, region)
+        description = texts.with_paragraph(
+            description, texts.holidays_skipped(draft.skipped, region)
+        )
     status = (
         EventStatus.DONE if done else EventStatus.CANCELLED if cancelled else EventStatus.SCHEDULED
     )

@@ -60,6 +60,7 @@ _PLAN_KEYS = frozenset(
         "check_ins",
         "alarm_minutes",
         "timezone",
+        "name",
     }
 )
 
@@ -206,7 +207,8 @@ def _update(ws: Workspace, before: Interview, after: Interview, now: datetime) -
 
 def edit_interview(
     ws: Workspace, interview_id: int, raw: Mapping[str, Any], now: datetime | None = None
-) -> None:
+) -> tuple[Interview, Interview]:
+    """Apply an edit; returns the interview before and after it."""
     now = now or utc_now()
     with db.write(ws.conn):
         before = interview_rows.get(ws.conn, interview_id)
@@ -214,6 +216,14 @@ def edit_interview(
 
         after = fields.build(raw, ws.settings, base=before)
         _update(ws, before, after, now)
+    return before, after
+
+
+def notices(interview: Interview, now: datetime | None = None) -> list[str]:
+    """Warnings about a valid interview that is probably not what was meant."""
+    from . import fields
+
+    return fields.notices(interview, now or utc_now())
 
 
 # --- status, promises, done ---

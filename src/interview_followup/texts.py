@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from .model import Channel, Interview, Person
+from .call_scripts import call_script
+from .model import Channel, Interview, Person, same_person
 from .timezones import zone
 
 DONE_MARK = "✓ Done: "
@@ -59,6 +60,10 @@ def _contact_lines(interview: Interview) -> list[str]:
         lines.append(f"Contact: {person.name}")
     if interview.phone:
         lines.append(f"Phone: {interview.phone}")
+    elif interview.reach_by is Channel.PHONE:
+        lines.append(
+            f"Phone: no number is stored; add it with: followup edit {interview.id} --phone NUMBER"
+        )
     if person.email:
         lines.append(f"Email: {person.email}")
     if not lines:
@@ -96,6 +101,7 @@ def thank_you(
     interview_day: date,
     deadline: datetime,
     user_tz: str = "",
+    me: str = "",
 ) -> tuple[str, str]:
     to = person.name or "your interviewer"
     summary = f"Send a thank-you note to {to} ({interview.company})"
@@ -116,7 +122,7 @@ def thank_you(
         f"Thank you for meeting me about {_position(interview)} at {interview.company}. I enjoyed our"
         " conversation, and it made me even keener to join the team. If anything else would help"
         " your decision, I would be glad to send it.",
-        "Best regards,",
+        *_sign_off(me),
     ]
     return summary, "\n".join(lines + _notes(interview))
 
@@ -135,8 +141,21 @@ def decision_day(
     return summary, "\n".join(lines + _notes(interview))
 
 
-def _draft(interview: Interview, interview_day: date, opening: str) -> list[str]:
+def _sign_off(me: str) -> list[str]:
+    return ["Best regards,", me] if me else ["Best regards,"]
+
+
+def _draft(
+    interview: Interview, interview_day: date, opening: str, why: str, me: str = ""
+) -> list[str]:
+    """An e-mail draft, or a call script when they are to be called."""
     person = follow_up_contact(interview)
+    if interview.reach_by is Channel.PHONE:
+        ask_for = person.name or f"the person handling {_the(interview, 'role')}"
+        return call_script(
+            ask_for, _position(interview), interview.company, day_text(interview_day),
+            interview.phone, me, why,
+        )  # fmt: skip
     return [
         "",
         "Draft:",
@@ -145,6 +164,7 @@ def _draft(interview: Interview, interview_day: date, opening: str) -> list[str]
         f" still very interested in joining {interview.company}. Is there any news on the decision,"
         " or anything more I can send you?",
         "Thank you, and best regards,",
+        *([me] if me else []),
     ]
 
 
@@ -158,6 +178,7 @@ def follow_up(
     decision: date | None,
     revised: bool,
     waited: int = 10,
+    me: str = "",
 ) -> tuple[str, str]:
     """``waited``: the business days waited when no decision date was given."""
     how = _how(interview)
@@ -177,19 +198,21 @@ def follow_up(
         *_contact_lines(interview),
         *_posting_line(interview),
         "Keep it short and friendly: one message, then give them time.",
-        *_draft(interview, interview_day, "I hope you are well."),
+        *_draft(interview, interview_day, "I hope you are well.", "following up", me),
     ]
     return summary, "\n".join(lines + _notes(interview))
 
 
-def check_in(interview: Interview, interview_day: date, number: int, total: int) -> tuple[str, str]:
+def check_in(
+    interview: Interview, interview_day: date, number: int, total: int, me: str = ""
+) -> tuple[str, str]:
     summary = f"Check in with {interview.company} ({number} of {total})"
     lines = [
         f"Still no answer about {_the(interview, 'interview')} on {day_text(interview_day)}."
         f" {_how(interview)}: a brief, upbeat weekly check-in.",
         *_contact_lines(interview),
         *_posting_line(interview),
-        *_draft(interview, interview_day, "I wanted to check in once more."),
+        *_draft(interview, interview_day, "I wanted to check in once more.", "checking in", me),
     ]
     return summary, "\n".join(lines + _notes(interview))
 
@@ -206,7 +229,7 @@ def move_on(interview: Interview, interview_day: date) -> tuple[str, str]:
     return summary, "\n".join(lines + _notes(interview))
 
 
-def stay_in_touch(interview: Interview) -> tuple[str, str]:
+def stay_in_touch(interview: Interview, me: str = "") -> tuple[str, str]:
     summary = f"Stay in touch with {interview.company}"
     person = follow_up_contact(interview)
     lines = [
@@ -220,7 +243,7 @@ def stay_in_touch(interview: Interview) -> tuple[str, str]:
         f"Thank you for letting me know, and for the time you and the team gave me. I enjoyed"
         f" learning about {interview.company} and would be glad to be considered for future roles."
         " I hope we can stay in touch.",
-        "Best regards,",
+        *_sign_off(me),
     ]
     return summary, "\n".join(lines)
 
@@ -236,14 +259,8 @@ def _everyone(interviews: Sequence[Interview]) -> list[Person]:
     return found
 
 
-def same_person(a: Person, b: Person) -> bool:
-    if a.email and b.email:
-        return a.email.casefold() == b.email.casefold()
-    return bool(a.name) and a.name.casefold() == b.name.casefold()
-
-
 def withdraw(
-    interview: Interview, rounds: Sequence[Interview] = (), ahead: bool = False
+    interview: Interview, rounds: Sequence[Interview] = (), ahead: bool = False, me: str = ""
 ) -> tuple[str, str]:
     """The one note to a process you leave; ``interview`` is its latest round, ``ahead``
     when that round has not happened yet."""
@@ -275,13 +292,26 @@ def withdraw(
             " another offer and would like to withdraw my application. I appreciated meeting you"
             " and hope our paths cross again."
         )
-    lines += ["", "Draft:", _salutation(follow_up_contact(interview)), body, "Best regards,"]
+    lines += ["", "Draft:", _salutation(follow_up_contact(interview)), body, *_sign_off(me)]
     return summary, "\n".join(lines)
 
 
 def holidays_skipped(skipped: Sequence[tuple[date, str]], region: str) -> str:
     named = "; ".join(f"{name} ({day_text(day)})" for day, name in skipped)
     return f"Counted in business days in {region}, so this skips: {named}."
+
+
+DRAFT_HEADINGS = ("\n\nDraft:\n", "\n\nCall script:\n")
+
+
+def with_paragraph(description: str, paragraph: str) -> str:
+    """``description`` with a paragraph added before its draft or call script (which
+    stay last, ready to copy), else at the end."""
+    for heading in DRAFT_HEADINGS:
+        at = description.find(heading)
+        if at >= 0:
+            return f"{description[:at]}\n\n{paragraph}{description[at:]}"
+    return f"{description}\n\n{paragraph}"
 
 
 def title(summary: str, done: bool) -> str:

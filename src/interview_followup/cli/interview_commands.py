@@ -81,7 +81,7 @@ def _interview_options(required: bool) -> Callable[[F], F]:
 
 
 def _raw_fields(kwargs: dict[str, Any], *, editing: bool) -> dict[str, Any]:
-    raw = {name: value for name, value in kwargs.items() if value is not None}
+    raw = {name: value for name, value in kwargs.items() if value not in (None, ())}
     if editing and not raw.get("interviewers"):
         raw.pop("interviewers", None)  # no --interviewer on edit: keep the ones stored
     else:
@@ -121,21 +121,43 @@ def log(as_json: bool, **kwargs: Any) -> None:
     else:
         click.echo(f"Logged interview {interview_id}: {output.one_line(interview.company)}")
         _echo_plan(events, False, user_tz=user_tz)
+    for line in service.notices(interview):
+        click.echo(line, err=True)
 
 
 @click.command()
 @click.argument("interview_id", metavar="ID", type=int)
 @_interview_options(required=False)
+@click.option(
+    "--add-interviewer",
+    "add_interviewers",
+    multiple=True,
+    metavar="'NAME <EMAIL>'",
+    help="Add someone you met, keeping the others (--interviewer replaces them all).",
+)
+@click.option(
+    "--remove-interviewer",
+    "remove_interviewers",
+    multiple=True,
+    metavar="NAME|EMAIL",
+    help="Remove one interviewer, keeping the others.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def edit(interview_id: int, as_json: bool, **kwargs: Any) -> None:
     """Change an interview's details; its plan is recomputed and events keep their UIDs."""
     from interview_followup import service
 
     with workspace(create=False) as ws:
-        service.edit_interview(ws, interview_id, _raw_fields(kwargs, editing=True))
+        before, after = service.edit_interview(ws, interview_id, _raw_fields(kwargs, editing=True))
         events = service.plan(ws, interview_id)
         user_tz = service.user_zone(ws)
-    _echo_plan(events, as_json, {"id": interview_id}, user_tz)
+    changes = output.people_changes(before, after)
+    if not as_json:
+        for line in changes:
+            click.echo(line)
+    _echo_plan(events, as_json, {"id": interview_id, "changes": changes}, user_tz)
+    for line in service.notices(after) if kwargs.get("at") or kwargs.get("channel") else []:
+        click.echo(line, err=True)
 
 
 @click.command(name="list")

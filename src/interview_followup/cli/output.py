@@ -52,6 +52,30 @@ def interview_json(interview: Interview) -> dict[str, Any]:
     }
 
 
+def people_changes(before: Interview, after: Interview) -> list[str]:
+    """What an edit did to the people: who was added, removed or completed, and whom
+    the follow-ups go to now."""
+    from interview_followup.model import same_person
+    from interview_followup.texts import follow_up_contact
+
+    lines = []
+    for person in after.interviewers:
+        match = [p for p in before.interviewers if same_person(p, person)]
+        if not match:
+            lines.append(f"Added interviewer: {person.label()}")
+        elif match[0] != person:
+            lines.append(f"Changed interviewer: {match[0].label()} -> {person.label()}")
+    for person in before.interviewers:
+        if not any(same_person(person, p) for p in after.interviewers):
+            lines.append(f"Removed interviewer: {person.label()}")
+    was, now = follow_up_contact(before), follow_up_contact(after)
+    if was != now:
+        lines.append(
+            f"Follow-ups now go to: {now.label() or 'nobody named'} (was {was.label() or 'nobody named'})"
+        )
+    return lines
+
+
 def dumps(data: Any) -> str:
     import json  # only --json needs it
 
