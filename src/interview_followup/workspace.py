@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from . import config, paths
 from .days import BusinessDays, business_days
-from .errors import InputError
+from .errors import InputError, ReadOnlyStoreError
 from .model import Interview
 from .store import db
 from .timezones import machine_zone, zone
@@ -48,12 +48,20 @@ class Workspace:
         self.conn.close()
 
 
-def open_workspace(*, create: bool = True, read_config: bool = True) -> Workspace:
+def open_workspace(
+    *, create: bool = True, read_config: bool = True, reading: bool = False
+) -> Workspace:
     """The database, and the settings unless ``read_config`` is False: commands that
-    only show what is stored start faster without them (they load on first use)."""
+    only show what is stored start faster without them (they load on first use).
+    ``reading``: the command only reads, so a read-only data folder will do."""
     # Read first: a bad config file then stops the command before it touches the database.
     settings = config.load() if read_config else None
-    conn = db.connect(paths.database_path(), create=create)
+    try:
+        conn = db.connect(paths.database_path(), create=create)
+    except ReadOnlyStoreError:
+        if not reading:
+            raise
+        conn = db.connect_read_only(paths.database_path())
     return Workspace(conn, settings, loose_file_warnings())
 
 

@@ -55,3 +55,26 @@ def test_reading_commands_use_the_zone_the_texts_were_written_for(us_cli: Cli) -
     us_cli.ok("config", "set", "timezone", "Asia/Tokyo")
     out = us_cli.ok("plan").out
     assert "JST" in out and "EST" not in out and "there" not in out
+
+
+def test_a_time_that_happens_twice_takes_the_first_and_says_so(us_cli: Cli) -> None:
+    result = us_cli("log", "--company", "Acme", "--at", "2027-11-07 01:30", "--json")
+    assert result.code == 0
+    assert "happens twice" in result.err and "EDT" in result.err
+    assert len(result.err.splitlines()) == 1
+    thank = one(result.json()["events"], "thank-you")
+    assert thank["start"] == "2027-11-07T09:00:00-05:00"
+
+
+def test_a_time_the_clocks_skip_is_refused_naming_the_gap(us_cli: Cli) -> None:
+    result = us_cli("log", "--company", "Acme", "--at", "2027-03-14 02:30")
+    assert result.code == 2
+    assert "does not exist in America/New_York" in result.err and "03:30" in result.err
+
+
+def test_an_interview_far_in_the_past_or_future_gets_a_warning(us_cli: Cli) -> None:
+    past = us_cli("log", "--company", "Acme", "--at", "2020-11-15 10:00")
+    assert past.code == 0 and past.err.count("\n") == 1
+    assert past.err.startswith("warning: ") and "more than 30 days ago" in past.err
+    ahead = us_cli("log", "--company", "Acme", "--at", "2099-11-15 10:00")
+    assert "more than a year ahead" in ahead.err

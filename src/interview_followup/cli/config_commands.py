@@ -19,7 +19,7 @@ def config_get(key: str) -> None:
     click.echo(config.show(config.load(), key))
 
 
-@config_group.command(name="set")
+@config_group.command(name="set", context_settings={"ignore_unknown_options": True})
 @click.argument("key")
 @click.argument("value")
 def config_set(key: str, value: str) -> None:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from interview_followup.cli import output
-from interview_followup.cli.common import workspace
+from interview_followup.cli.common import INTERVIEW_ID, NEGATIVE_NUMBERS, workspace
 from interview_followup.errors import FollowupError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -125,8 +125,8 @@ def log(as_json: bool, **kwargs: Any) -> None:
         click.echo(line, err=True)
 
 
-@click.command()
-@click.argument("interview_id", metavar="ID", type=int)
+@click.command(context_settings=NEGATIVE_NUMBERS)
+@click.argument("interview_id", metavar="ID", type=INTERVIEW_ID)
 @_interview_options(required=False)
 @click.option(
     "--add-interviewer",
@@ -166,7 +166,7 @@ def list_(as_json: bool) -> None:
     """One row per interview."""
     from interview_followup import service
 
-    with workspace(read_config=False) as ws:
+    with workspace(read_config=False, reading=True) as ws:
         rows = service.interviews(ws)
     if as_json:
         click.echo(output.dumps([output.interview_json(i) for i in rows]))
@@ -174,15 +174,15 @@ def list_(as_json: bool) -> None:
         click.echo(output.interviews_table(rows))
 
 
-@click.command()
-@click.argument("interview_id", metavar="[ID]", type=int, required=False)
+@click.command(context_settings=NEGATIVE_NUMBERS)
+@click.argument("interview_id", metavar="[ID]", type=INTERVIEW_ID, required=False)
 @click.option("--all", "include_cancelled", is_flag=True, help="Include cancelled events.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def plan(interview_id: int | None, include_cancelled: bool, as_json: bool) -> None:
     """The scheduled events, soonest first."""
     from interview_followup import service
 
-    with workspace(read_config=False) as ws:
+    with workspace(read_config=False, reading=True) as ws:
         events = service.plan(ws, interview_id, include_cancelled=include_cancelled)
         user_tz = service.user_zone(ws)
     if as_json:
@@ -204,7 +204,7 @@ def agenda(days: int, as_json: bool) -> None:
     """What is overdue, due today and due in the next days."""
     from interview_followup import service
 
-    with workspace(read_config=False) as ws:
+    with workspace(read_config=False, reading=True) as ws:
         due = service.agenda(ws, days_ahead=days)
         user_tz = service.user_zone(ws)
     if as_json:
@@ -229,8 +229,8 @@ def agenda(days: int, as_json: bool) -> None:
         click.echo(output.events_table(due.upcoming, user_tz))
 
 
-@click.command()
-@click.argument("interview_id", metavar="ID", type=int)
+@click.command(context_settings=NEGATIVE_NUMBERS)
+@click.argument("interview_id", metavar="ID", type=INTERVIEW_ID)
 @click.argument("day", metavar="DATE")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def promise(interview_id: int, day: str, as_json: bool) -> None:
@@ -246,8 +246,8 @@ def promise(interview_id: int, day: str, as_json: bool) -> None:
     _echo_plan(events, as_json, {"id": interview_id, "decision_by": decided.isoformat()}, user_tz)
 
 
-@click.command()
-@click.argument("interview_id", metavar="ID", type=int)
+@click.command(context_settings=NEGATIVE_NUMBERS)
+@click.argument("interview_id", metavar="ID", type=INTERVIEW_ID)
 @click.argument("status", metavar="STATUS")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def status(interview_id: int, status: str, as_json: bool) -> None:
@@ -277,8 +277,8 @@ def status(interview_id: int, status: str, as_json: bool) -> None:
     _echo_plan(events, False, user_tz=user_tz)
 
 
-@click.command()
-@click.argument("interview_id", metavar="ID", type=int)
+@click.command(context_settings=NEGATIVE_NUMBERS)
+@click.argument("interview_id", metavar="ID", type=INTERVIEW_ID)
 @click.argument("kind", metavar="KIND")
 @click.option("--who", metavar="NAME", help="Only the step for this person (thank-you notes).")
 @click.option("--all", "every", is_flag=True, help="Every step of this KIND still open.")
@@ -344,7 +344,9 @@ def export(target: str) -> None:
 
     from interview_followup.export import export as export_calendar
 
-    with workspace() as ws:
+    if target != "-":
+        _check_writable(target)  # before any work: nothing is rendered for nowhere
+    with workspace(reading=True) as ws:
         data = export_calendar(ws)
     if target == "-":
         sys.stdout.buffer.write(data)
@@ -355,6 +357,20 @@ def export(target: str) -> None:
         except OSError as error:
             raise FollowupError(f"cannot write {target}: {error.strerror}") from None
         click.echo(f"Wrote {target}.", err=True)
+
+
+def _check_writable(target: str) -> None:
+    import os
+
+    from interview_followup.errors import InputError
+
+    folder = os.path.dirname(os.path.abspath(target))
+    if os.path.isdir(target):
+        raise InputError("output", f"{target} is a folder; name a file in it")
+    if not os.path.isdir(folder):
+        raise InputError("output", f"cannot write {target}: there is no folder {folder}")
+    if not os.access(folder, os.W_OK):
+        raise InputError("output", f"cannot write {target}: the folder {folder} is not writable")
 
 
 COMMANDS = [log, edit, list_, plan, agenda, promise, status, done, refresh, import_, export]

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from interview_followup.errors import StoreError
+from interview_followup.errors import ReadOnlyStoreError, StoreError
 from interview_followup.paths import StrPath, ensure_private_dir, looser_than_private
 
 BUSY_TIMEOUT_MS = 30_000
@@ -211,7 +211,7 @@ def connect(path: StrPath, *, create: bool = True) -> sqlite3.Connection:
         if conn is not None:
             conn.close()
         if isinstance(error, sqlite3.DatabaseError):
-            raise StoreError(_explain(path, error)) from None
+            raise _store_error(path, error) from None
         if isinstance(error, OSError):
             raise StoreError(f"cannot open the database {path}: {error.strerror}") from None
         raise
@@ -226,12 +226,57 @@ def _refuse_newer(conn: sqlite3.Connection) -> None:
         )
 
 
+def _read_only(text: str) -> bool:
+    return "readonly" in text or "unable to open" in text
+
+
+def _store_error(path: str, error: sqlite3.DatabaseError) -> StoreError:
+    message = _explain(path, error)
+    return ReadOnlyStoreError(message) if _read_only(str(error)) else StoreError(message)
+
+
+def connect_read_only(path: StrPath) -> sqlite3.Connection:
+    """Open a database that cannot be written (a read-only folder) for reading only.
+
+    SQLite reads a WAL database read-only when it may keep its shared-memory file
+    beside it; in a read-only folder it cannot, and then reads it as immutable."""
+    from urllib.parse import quote
+
+    path = os.fspath(path)
+    error: sqlite3.DatabaseError | None = None
+    for mode in ("mode=ro", "immutable=1"):
+        try:
+            conn = sqlite3.connect(f"file:{quote(path)}?{mode}", uri=True, isolation_level=None)
+        except sqlite3.DatabaseError as failed:
+            error = failed
+            continue
+        try:
+            conn.row_factory = sqlite3.Row
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as failed:
+            conn.close()
+            error = failed
+            continue
+        if version != len(MIGRATIONS):
+            conn.close()
+            raise StoreError(
+                f"the database {path} is read-only and was written by another version"
+                f" (schema {version}); make its folder writable once to upgrade it"
+            )
+        return conn
+    assert error is not None
+    raise StoreError(_explain(path, error))
+
+
 def _explain(path: str, error: sqlite3.DatabaseError) -> str:
     text = str(error)
     if "not a database" in text or "malformed" in text:
         return f"the database {path} is corrupt ({text}); restore it from a backup or move it away"
-    if "readonly" in text or "unable to open" in text:
-        return f"cannot write the database {path} ({text}); check the folder's permissions"
+    if _read_only(text):
+        return (
+            f"cannot write the database {path}: it is read-only ({text});"
+            " check the folder's permissions"
+        )
     if "locked" in text or "busy" in text:
         return (
             f"the database {path} stayed busy (another followup is writing); try again in a moment"
@@ -268,7 +313,7 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             raise
         conn.execute("COMMIT")
     except sqlite3.OperationalError as error:
-        raise StoreError(_explain(_path_of(conn), error)) from None
+        raise _store_error(_path_of(conn), error) from None
 
 
 def _path_of(conn: sqlite3.Connection) -> str:
