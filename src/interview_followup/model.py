@@ -159,6 +159,7 @@ class Followup(NamedTuple):
     categories: tuple[str, ...] = ()
     # The holidays its date stepped over: (ISO date, name, region such as 'US-CA').
     skipped: tuple[tuple[str, str, str], ...] = ()
+    url: str = ""  # the posting, else a mailto: with the draft or a tel: to call
 
     @property
     def all_day(self) -> bool:
@@ -195,6 +196,7 @@ class Event(NamedTuple):
     created_at: datetime
     changed_at: datetime
     skipped: tuple[tuple[str, str, str], ...] = ()  # as in Followup
+    url: str = ""  # as in Followup
 
     @property
     def all_day(self) -> bool:

@@ -11,10 +11,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from . import texts
+from . import links, texts
 from .config import Settings
 from .days import BusinessDays
-from .model import Change, ChangeType, EventStatus, Followup, Interview, Kind, Person, Status
+from .model import (
+    Change,
+    ChangeType,
+    Channel,
+    EventStatus,
+    Followup,
+    Interview,
+    Kind,
+    Person,
+    Status,
+)
 from .timezones import starts_at, zone
 
 LATEST_THANK_YOU = time(20, 0)
@@ -228,7 +238,7 @@ def schedule(
                 drafts, cancelled = _put_extra(drafts, cancelled, extra)
 
     events = [
-        _finish(interview, d, i in cancelled, _is_done(d, marks), tz, days.region)
+        _finish(interview, d, i in cancelled, _is_done(d, marks), tz, days.region, rounds)
         for i, d in enumerate(drafts)
     ]
     return sorted(events, key=lambda e: (starts_at(e.start, tz), e.kind.value, e.who, e.ordinal))
@@ -245,14 +255,55 @@ def _put_extra(
     return [*drafts, extra], cancelled
 
 
+def _recipients(interview: Interview, draft: _Draft, rounds: Sequence[Interview]) -> list[str]:
+    """The e-mail addresses a step's draft goes to."""
+    if draft.kind is Kind.THANK_YOU:
+        people = [p for p in interview.interviewers if (p.name or p.email) == draft.who]
+    elif draft.kind is Kind.WITHDRAW:
+        people = texts.everyone([interview, *rounds])
+    elif draft.kind in (Kind.FOLLOW_UP, Kind.CHECK_IN, Kind.STAY_IN_TOUCH):
+        people = [texts.follow_up_contact(interview)]
+    else:
+        return []
+    return list(dict.fromkeys(p.email for p in people if p.email))
+
+
+def _link(
+    interview: Interview, draft: _Draft, description: str, rounds: Sequence[Interview]
+) -> tuple[str, str]:
+    """A one-click link for the step, with the line that offers it: a tel: for a call,
+    else a mailto: with the draft, when there is someone to write to."""
+    calls = draft.kind in (Kind.FOLLOW_UP, Kind.CHECK_IN) and interview.reach_by is Channel.PHONE
+    if calls:
+        if not interview.phone:
+            return "", ""
+        link = links.tel(interview.phone)
+        return link, f"Call in one click: {link}"
+    to = _recipients(interview, draft, rounds)
+    body = links.draft_of(description)
+    if not to or not body:
+        return "", ""
+    link = links.mailto(to, texts.subject(draft.kind, interview), body)
+    return link, f"Open this draft in your mail app: {link}"
+
+
 def _finish(
-    interview: Interview, draft: _Draft, cancelled: bool, done: bool, tz: ZoneInfo, region: str
+    interview: Interview,
+    draft: _Draft,
+    cancelled: bool,
+    done: bool,
+    tz: ZoneInfo,
+    region: str,
+    rounds: Sequence[Interview] = (),
 ) -> Followup:
     summary, description = draft.words
     if draft.skipped:
         description = texts.with_paragraph(
             description, texts.holidays_skipped(draft.skipped, region)
         )
+    link, offer = _link(interview, draft, description, rounds)
+    if offer:
+        description = f"{description}\n\n{offer}"
     status = (
         EventStatus.DONE if done else EventStatus.CANCELLED if cancelled else EventStatus.SCHEDULED
     )
@@ -278,4 +329,5 @@ def _finish(
         status=status,
         categories=(CATEGORY, draft.kind.value),
         skipped=tuple((day.isoformat(), name, region) for day, name in draft.skipped),
+        url=interview.posting_url or link,
     )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from .call_scripts import call_script
-from .model import Channel, Interview, Person, same_person
+from .model import Channel, Interview, Kind, Person, same_person
 from .timezones import zone
 
 DONE_MARK = "✓ Done: "
@@ -248,7 +248,7 @@ def stay_in_touch(interview: Interview, me: str = "") -> tuple[str, str]:
     return summary, "\n".join(lines)
 
 
-def _everyone(interviews: Sequence[Interview]) -> list[Person]:
+def everyone(interviews: Sequence[Interview]) -> list[Person]:
     """The contacts and interviewers of some rounds, each person once (same e-mail, or
     same name when there is no e-mail)."""
     found: list[Person] = []
@@ -265,7 +265,7 @@ def withdraw(
     """The one note to a process you leave; ``interview`` is its latest round, ``ahead``
     when that round has not happened yet."""
     summary = f"Tell {interview.company} you have accepted another offer"
-    people = [p.label() for p in _everyone([interview, *rounds])]
+    people = [p.label() for p in everyone([interview, *rounds])]
     lines = [
         f"You accepted an offer elsewhere, so withdraw from {_the(interview, 'process')} at"
         f" {interview.company} today, courteously: they may be your employer or colleague one day.",
@@ -299,6 +299,18 @@ def withdraw(
 def holidays_skipped(skipped: Sequence[tuple[date, str]], region: str) -> str:
     named = "; ".join(f"{name} ({day_text(day)})" for day, name in skipped)
     return f"Counted in business days in {region}, so this skips: {named}."
+
+
+def subject(kind: Kind, interview: Interview) -> str:
+    """The subject line of a step's e-mail draft."""
+    position = _position(interview)
+    return {
+        Kind.THANK_YOU: f"Thank you for the interview for {position}",
+        Kind.FOLLOW_UP: f"Following up on my interview for {position}",
+        Kind.CHECK_IN: f"Checking in about {position}",
+        Kind.STAY_IN_TOUCH: "Thank you, and staying in touch",
+        Kind.WITHDRAW: f"Withdrawing my application for {position}",
+    }.get(kind, f"{interview.company}: {position}")
 
 
 DRAFT_HEADINGS = ("\n\nDraft:\n", "\n\nCall script:\n")

@@ -75,3 +75,14 @@ def test_edit_adds_and_removes_interviewers_and_says_what_changed(us_cli: Cli) -
     assert "Follow-ups now go to: Zoe (was Raj Patel <raj@acme.example>)" in data["changes"]
     bad = us_cli("edit", interview, "--remove-interviewer", "Nobody")
     assert bad.code == 2 and "error: remove-interviewer: " in bad.err
+
+
+def test_the_export_carries_the_mailto_link_as_the_event_url(us_cli: Cli) -> None:
+    from icalendar import Calendar
+
+    us_cli.log(*ACME, "--interviewer", "Ann Able <ann@acme.example>")
+    calendar = Calendar.from_ical(us_cli.ok("export").out)
+    thank = next(c for c in calendar.walk("VEVENT") if str(c["X-FOLLOWUP-KIND"]) == "thank-you")
+    assert str(thank["URL"]).startswith("mailto:ann@acme.example?subject=")
+    assert str(thank["URL"]) in str(thank["DESCRIPTION"])
+    assert one(us_cli.plan(1), "thank-you")["url"] == str(thank["URL"])

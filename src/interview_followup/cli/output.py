@@ -24,6 +24,7 @@ def event_json(event: Event) -> dict[str, Any]:
         "sequence": event.sequence,
         "tz": event.tz,
         "description": event.description,
+        "url": event.url,
         "skipped_holidays": [
             {"date": day, "name": name, "region": region} for day, name, region in event.skipped
         ],

@@ -160,7 +160,7 @@ def _m004_countries_and_marks(conn: sqlite3.Connection) -> None:
     # Each interview may name the country (and subdivision) whose holidays count, and
     # notes the region its plan was last made with; a done
     # mark may name which one of its kind it marks; each event notes the holidays its
-    # date skipped, as JSON, for `plan --json`.
+    # date skipped, as JSON, for `plan --json`, and its link (posting, mailto:, tel:).
     _run_script(
         conn,
         """
@@ -169,6 +169,7 @@ def _m004_countries_and_marks(conn: sqlite3.Connection) -> None:
         ALTER TABLE interviews ADD COLUMN holiday_region TEXT NOT NULL DEFAULT '';
         ALTER TABLE history ADD COLUMN ordinal INTEGER;
         ALTER TABLE events ADD COLUMN skipped TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE events ADD COLUMN url TEXT NOT NULL DEFAULT '';
         """,
     )
 
