@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from urllib.parse import quote
+
+# RFC 3986 unreserved characters never need escaping.
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
 _DRAFT = "\n\nDraft:\n"
 _AFTER_DRAFT = "\n\nYour notes:"
+
+
+def quote(text: str, safe: str = "") -> str:
+    """Percent-encode ``text`` as UTF-8, leaving unreserved characters and ``safe``
+    (urllib.parse.quote's rule; urllib itself is no import for the pure rules)."""
+    keep = _UNRESERVED | frozenset(safe)
+    return "".join(
+        char if char in keep else "".join(f"%{byte:02X}" for byte in char.encode("utf-8"))
+        for char in text
+    )
 
 
 def draft_of(description: str) -> str:

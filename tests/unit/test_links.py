@@ -60,3 +60,11 @@ def test_phone_steps_carry_a_tel_link_and_the_posting_keeps_the_url() -> None:
     assert follow.url == "https://jobs.acme.example/42"
     thank = next(e for e in events if e.kind is Kind.THANK_YOU)
     assert "mailto:jane@acme.example" in thank.description
+
+
+def test_quote_agrees_with_urllib() -> None:
+    from urllib.parse import quote
+
+    for text in ["Dear Jane,\r\n– see you & bye", "a+b@c d/é", "~._-"]:
+        assert links.quote(text) == quote(text, safe="")
+        assert links.quote(text, safe="@") == quote(text, safe="@")
