@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
 from . import config, paths
 from .errors import NotFoundError
@@ -14,12 +14,9 @@ from .store import db
 from .store import events as event_rows
 from .store import interviews as interview_rows
 from .timezones import starts_at, zone
-from .workspace import Workspace, open_workspace, remember_zone, user_zone, utc_now
+from .workspace import Workspace, agenda, open_workspace, remember_zone, user_zone, utc_now
 
-if TYPE_CHECKING:
-    from .duties import Due
-
-__all__ = ["Workspace", "open_workspace", "utc_now", "user_zone"]
+__all__ = ["Workspace", "agenda", "open_workspace", "utc_now", "user_zone"]
 
 
 # --- keeping the stored events equal to the policy ---
@@ -343,19 +340,6 @@ def interviews(ws: Workspace) -> list[Interview]:
 
 def interview(ws: Workspace, interview_id: int) -> Interview:
     return interview_rows.get(ws.conn, interview_id)
-
-
-def agenda(ws: Workspace, now: datetime | None = None, days_ahead: int = 7) -> Due:
-    """Duties still to do: overdue ones, then those due from today to ``days_ahead`` days
-    on, in the user's own days."""
-    now = now or utc_now()
-    from .duties import due
-
-    user_tz = zone(user_zone(ws))
-    # Stored starts begin with their local date; two days' margin covers every zone.
-    last_day = now.astimezone(user_tz).date() + timedelta(days=days_ahead + 2)
-    todo = event_rows.load_due(ws.conn, last_day)
-    return due(todo, interview_rows.closing_times(ws.conn), now, user_tz, days_ahead)
 
 
 def company_names(ws: Workspace, ids: Sequence[int]) -> dict[int, str]:

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from . import config, paths
 from .days import BusinessDays, business_days
 from .errors import InputError, ReadOnlyStoreError
 from .model import Interview
 from .store import db
+from .store import events as event_rows
+from .store import interviews as interview_rows
 from .timezones import machine_zone, zone
+
+if TYPE_CHECKING:
+    from .duties import Due
 
 
 def utc_now() -> datetime:
@@ -100,3 +106,16 @@ def remember_zone(ws: Workspace) -> None:
     name = ws.settings.timezone
     if db.meta(ws.conn, "timezone") != name:
         ws.conn.execute("INSERT OR REPLACE INTO meta VALUES ('timezone', ?)", (name,))
+
+
+def agenda(ws: Workspace, now: datetime | None = None, days_ahead: int = 7) -> Due:
+    """Duties still to do: overdue ones, then those due from today to ``days_ahead`` days
+    on, in the user's own days."""
+    now = now or utc_now()
+    from .duties import due
+
+    user_tz = zone(user_zone(ws))
+    # Stored starts begin with their local date; two days' margin covers every zone.
+    last_day = now.astimezone(user_tz).date() + timedelta(days=days_ahead + 2)
+    todo = event_rows.load_due(ws.conn, last_day)
+    return due(todo, interview_rows.closing_times(ws.conn), now, user_tz, days_ahead)
