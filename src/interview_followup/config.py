@@ -15,12 +15,13 @@ from typing import Any, NamedTuple
 
 from . import paths
 from .days import validate_region
-from .errors import InputError
+from .errors import FollowupError, InputError
 from .timezones import machine_zone, zone
 
 
 class Settings(NamedTuple):
     timezone: str = ""
+    name: str = ""  # signs the drafts
     country: str = ""
     subdivision: str = ""
     thank_you_after: int = 60  # minutes after the interview ends
@@ -133,6 +134,7 @@ KEYS: dict[str, Key] = {
     key.name: key
     for key in (
         _key("timezone", _zone_name, "default IANA zone for new interviews (empty: the machine's)"),
+        _key("name", _text, "your name, to sign the drafts"),
         _key(
             "country", _country, "country code for public holidays, e.g. US (empty: weekends only)"
         ),
@@ -268,8 +270,14 @@ def set_value(name: str, text: str, path: paths.StrPath | None = None, *, lock: 
     ``lock=False`` is for a caller that already holds ``locked()``.
     """
     if lock:
-        with locked(path):
-            return set_value(name, text, path, lock=False)
+        where = path or paths.config_path()
+        try:
+            with locked(path):
+                return set_value(name, text, path, lock=False)
+        except OSError as error:
+            raise FollowupError(
+                f"cannot write the config file {where}: {error.strerror}; nothing was changed"
+            ) from None
     path = path or paths.config_path()
     key = lookup(name)
     value = key.parse(name, text)
@@ -277,10 +285,28 @@ def set_value(name: str, text: str, path: paths.StrPath | None = None, *, lock: 
     raw[name] = key.show(value)
     # The whole file must still be valid with the new value, or nothing is written.
     merged = Settings(**_parsed(raw, f"config file ({path})"))
+    _check_agreement(name, merged)
     if merged.country or merged.subdivision:
         validate_region(merged.country, merged.subdivision)
+    if os.path.exists(path):
+        # A file made read-only means "do not change me", though its folder would let
+        # the atomic replace through: ask the file itself.
+        os.close(os.open(path, os.O_WRONLY))
     paths.write_private_file(path, _to_toml(raw))
     return str(raw[name])
+
+
+def _check_agreement(name: str, settings: Settings) -> None:
+    """Refuse settings that contradict each other, naming both."""
+    if settings.thank_you_within <= settings.thank_you_after:
+        within = format_minutes(settings.thank_you_within)
+        after = format_minutes(settings.thank_you_after)
+        other = "thank_you_after" if name == "thank_you_within" else "thank_you_within"
+        raise InputError(
+            name,
+            f"thank_you_within ({within}) must be longer than thank_you_after ({after}), or the"
+            f" note would be due before its reminder; change {other} first",
+        )
 
 
 def _to_toml(flat: dict[str, Any]) -> str:

@@ -1,25 +1,37 @@
-"""Business days: weekdays that are not public holidays of the configured country."""
+"""Business days: weekdays that are not public holidays of an interview's country."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from functools import lru_cache
 
 from .errors import InputError
 
 
-@lru_cache(maxsize=32)
-def _holiday_dates(country: str, subdivision: str, year: int) -> frozenset[date]:
+@lru_cache(maxsize=64)
+def _table(country: str, subdivision: str) -> Mapping[date, str]:
+    """The holidays of one country (and subdivision), loaded once; its years fill in as
+    they are asked for."""
     import holidays  # imported here: loading the country tables is not free
 
     try:
-        table = holidays.country_holidays(country, subdiv=subdivision or None, years=year)
+        return holidays.country_holidays(country, subdiv=subdivision or None)  # type: ignore[no-any-return]
     except NotImplementedError:
         raise InputError(
             "country", f"{country!r} is not a country the holidays package knows"
         ) from None
-    return frozenset(table.keys())
+
+
+@lru_cache(maxsize=1)
+def _supported() -> dict[str, list[str]]:
+    import holidays
+
+    return dict(holidays.list_supported_countries())
+
+
+def knows_country(country: str) -> bool:
+    return country in _supported()
 
 
 def validate_region(country: str, subdivision: str) -> None:
@@ -28,9 +40,7 @@ def validate_region(country: str, subdivision: str) -> None:
         if subdivision:
             raise InputError("subdivision", "set a country first")
         return
-    import holidays
-
-    supported = holidays.list_supported_countries()
+    supported = _supported()
     if country not in supported:
         raise InputError(
             "country",
@@ -43,16 +53,28 @@ def validate_region(country: str, subdivision: str) -> None:
         )
 
 
+def region_label(country: str, subdivision: str) -> str:
+    """'US', 'US-CA', or '' when no country's holidays count."""
+    return f"{country}-{subdivision}" if country and subdivision else country
+
+
+@lru_cache(maxsize=64)
+def business_days(country: str = "", subdivision: str = "") -> BusinessDays:
+    """One BusinessDays per region, so its holiday table loads once."""
+    return BusinessDays(country, subdivision)
+
+
 class BusinessDays:
     """Monday to Friday, minus the holidays of ``country`` (none when it is empty)."""
 
     def __init__(self, country: str = "", subdivision: str = "") -> None:
         self.country = country
         self.subdivision = subdivision
+        self.region = region_label(country, subdivision)
         self._is_holiday: Callable[[date], bool] = self._lookup if country else (lambda _day: False)
 
     def _lookup(self, day: date) -> bool:
-        return day in _holiday_dates(self.country, self.subdivision, day.year)
+        return day in _table(self.country, self.subdivision)
 
     def is_business_day(self, day: date) -> bool:
         return day.weekday() < 5 and not self._is_holiday(day)
@@ -72,3 +94,14 @@ class BusinessDays:
         for _ in range(count):
             day = self.next_bd(day)
         return day
+
+    def holidays_in(self, first: date, before: date) -> list[tuple[date, str]]:
+        """The weekday holidays from ``first`` up to (not including) ``before``, named:
+        the days a count of business days stepped over."""
+        found = []
+        day = first
+        while day < before:
+            if day.weekday() < 5 and self._is_holiday(day):
+                found.append((day, str(_table(self.country, self.subdivision).get(day))))
+            day += timedelta(days=1)
+        return found

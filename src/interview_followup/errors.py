@@ -31,5 +31,9 @@ class StoreError(FollowupError):
     """The database cannot be opened or read."""
 
 
+class ReadOnlyStoreError(StoreError):
+    """The database (or its folder) cannot be written: reading may still work."""
+
+
 class RemoteError(FollowupError):
     """A calendar server failed or refused; the message says what to do next."""

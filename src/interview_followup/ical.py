@@ -22,7 +22,7 @@ from .model import Event, EventStatus
 
 PRODID = f"-//interview-followup//followup {__version__}//EN"
 # Raise when build_vevent changes its output: stored VEVENT texts are then rendered anew.
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
 CRLF = "\r\n"
 
 
@@ -49,6 +49,8 @@ def build_vevent(event: Event) -> VEvent:
     component.add("sequence", event.sequence)
     component.add("summary", event.summary)
     component.add("description", event.description)
+    if event.url:
+        component.add("url", event.url)
     if event.all_day:
         component.add("dtstart", event.start)
         component.add("dtend", event.end)

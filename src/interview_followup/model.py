@@ -7,6 +7,7 @@ and a frozen dataclass costs about 0.7 ms to create, a NamedTuple a sixth of tha
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -26,6 +27,14 @@ class Status(enum.StrEnum):
 
 # Processes that an accepted offer elsewhere must close.
 OPEN_STATUSES = frozenset({Status.WAITING, Status.HEARD, Status.NEXT_ROUND, Status.OFFER})
+# Statuses that end a process: its past steps are no longer duties.
+CLOSED_STATUSES = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.ACCEPTED})
+
+
+def process_key(company: str, role: str) -> tuple[str, str]:
+    """One company and role, the way rounds of one process are told apart: case, outer
+    spaces and runs of spaces do not count."""
+    return (" ".join(company.split()).casefold(), " ".join(role.split()).casefold())
 
 
 class Kind(enum.StrEnum):
@@ -59,6 +68,26 @@ class Person(NamedTuple):
         return self.name or self.email
 
 
+def same_person(a: Person, b: Person) -> bool:
+    """One person given twice: the same e-mail, or the same name."""
+    if a.email and b.email and a.email.casefold() == b.email.casefold():
+        return True
+    return bool(a.name) and a.name.casefold() == b.name.casefold()
+
+
+def merge_people(people: Iterable[Person]) -> tuple[Person, ...]:
+    """Each person once, in the order first given; a repeat fills in what was missing."""
+    found: list[Person] = []
+    for person in people:
+        for i, known in enumerate(found):
+            if same_person(person, known):
+                found[i] = Person(known.name or person.name, known.email or person.email)
+                break
+        else:
+            found.append(person)
+    return tuple(found)
+
+
 class Interview(NamedTuple):
     """What the user logged. ``start`` is naive wall-clock time in ``tz``."""
 
@@ -76,6 +105,15 @@ class Interview(NamedTuple):
     notes: str = ""
     id: int = 0
     status: Status = Status.WAITING
+    # Whose public holidays count; empty: the zone's country, else the configured one.
+    country: str = ""
+    subdivision: str = ""
+    # Whose holidays the stored plan skips ('US-CA'; '' for weekends only): derived.
+    holiday_region: str = ""
+
+    @property
+    def process(self) -> tuple[str, str]:
+        return process_key(self.company, self.role)
 
     @property
     def reach_by(self) -> Channel:
@@ -100,8 +138,10 @@ class Change(NamedTuple):
     promised: date | None = None
     kind: Kind | None = None
     who: str | None = None
-    # For a withdrawal caused by accepting another offer: that interview's id.
+    # For a withdrawal or a round closed by accepting an offer: that interview's id.
     because_of: int | None = None
+    # For a done mark: which one of its kind (None: every one, or the one for ``who``).
+    ordinal: int | None = None
 
 
 class Followup(NamedTuple):
@@ -117,6 +157,9 @@ class Followup(NamedTuple):
     end: datetime | date
     status: EventStatus
     categories: tuple[str, ...] = ()
+    # The holidays its date stepped over: (ISO date, name, region such as 'US-CA').
+    skipped: tuple[tuple[str, str, str], ...] = ()
+    url: str = ""  # the posting, else a mailto: with the draft or a tel: to call
 
     @property
     def all_day(self) -> bool:
@@ -152,6 +195,8 @@ class Event(NamedTuple):
     sequence: int
     created_at: datetime
     changed_at: datetime
+    skipped: tuple[tuple[str, str, str], ...] = ()  # as in Followup
+    url: str = ""  # as in Followup
 
     @property
     def all_day(self) -> bool:

@@ -11,10 +11,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from . import texts
+from . import links, texts
 from .config import Settings
 from .days import BusinessDays
-from .model import Change, ChangeType, EventStatus, Followup, Interview, Kind, Person, Status
+from .model import (
+    Change,
+    ChangeType,
+    Channel,
+    EventStatus,
+    Followup,
+    Interview,
+    Kind,
+    Person,
+    Status,
+)
 from .timezones import starts_at, zone
 
 LATEST_THANK_YOU = time(20, 0)
@@ -41,6 +51,7 @@ class _Draft:
     start: datetime | date
     minutes: int | None  # None for an all-day event
     words: tuple[str, str]
+    skipped: tuple[tuple[date, str], ...] = ()  # holidays its count of days stepped over
 
 
 def thank_you_time(end: datetime, settings: Settings) -> datetime:
@@ -89,14 +100,20 @@ def _base_schedule(
         who = person.name or person.email
         index = seen.get(who.casefold(), 0)
         seen[who.casefold()] = index + 1
-        words = texts.thank_you(interview, person, interview_day, deadline)
+        words = texts.thank_you(
+            interview, person, interview_day, deadline, settings.timezone, settings.name
+        )
         drafts.append(_Draft(Kind.THANK_YOU, who, index, thank_at, THANK_YOU_MINUTES, words))
 
     revised = promise_is_revised(history, tz)
     fu_day, fu_time = follow_up_day(interview, revised, settings, days)
     fu_at = datetime.combine(fu_day, fu_time)
+    if interview.decision_by is None:
+        counted_from = interview_day + timedelta(days=1)
+    else:
+        counted_from = interview.decision_by + timedelta(days=0 if revised else 1)
     if interview.decision_by is not None:
-        words = texts.decision_day(interview, interview.decision_by, fu_at)
+        words = texts.decision_day(interview, interview.decision_by, fu_at, settings.timezone)
         drafts.append(_Draft(Kind.DECISION_DAY, "", 0, interview.decision_by, None, words))
     words = texts.follow_up(
         interview,
@@ -104,19 +121,23 @@ def _base_schedule(
         interview.decision_by,
         revised,
         settings.no_date_wait_business_days,
+        settings.name,
     )
-    drafts.append(_Draft(Kind.FOLLOW_UP, "", 0, fu_at, SHORT_MINUTES, words))
+    skipped = tuple(days.holidays_in(counted_from, fu_day))
+    drafts.append(_Draft(Kind.FOLLOW_UP, "", 0, fu_at, SHORT_MINUTES, words, skipped))
 
     base = fu_day
     for number in range(1, settings.check_ins + 1):
         base = fu_day + timedelta(days=7 * number)  # unshifted, so holidays cause no drift
-        at = datetime.combine(days.on_or_after(base), settings.follow_up_time)
-        words = texts.check_in(interview, interview_day, number, settings.check_ins)
-        drafts.append(_Draft(Kind.CHECK_IN, "", number, at, SHORT_MINUTES, words))
+        day = days.on_or_after(base)
+        at = datetime.combine(day, settings.follow_up_time)
+        words = texts.check_in(interview, interview_day, number, settings.check_ins, settings.name)
+        skipped = tuple(days.holidays_in(base, day))
+        drafts.append(_Draft(Kind.CHECK_IN, "", number, at, SHORT_MINUTES, words, skipped))
     move_on_day = days.on_or_after(base + timedelta(days=7))
-    drafts.append(
-        _Draft(Kind.MOVE_ON, "", 0, move_on_day, None, texts.move_on(interview, interview_day))
-    )
+    words = texts.move_on(interview, interview_day)
+    skipped = tuple(days.holidays_in(base + timedelta(days=7), move_on_day))
+    drafts.append(_Draft(Kind.MOVE_ON, "", 0, move_on_day, None, words, skipped))
     return drafts
 
 
@@ -125,9 +146,12 @@ def _local_day(moment: datetime, tz: ZoneInfo) -> date:
 
 
 def _is_done(draft: _Draft, marks: Iterable[Change]) -> bool:
+    """A mark names its step by who and ordinal; what it leaves out, it leaves open
+    (a mark of every check-in names neither)."""
     return any(
         mark.kind is draft.kind
         and (mark.who is None or mark.who.casefold() == draft.who.casefold())
+        and (mark.ordinal is None or mark.ordinal == draft.ordinal)
         for mark in marks
     )
 
@@ -147,13 +171,26 @@ def _done_marks(history: Sequence[Change]) -> list[Change]:
     return marks
 
 
+def carries_the_withdraw_note(interview: Interview, rounds: Sequence[Interview]) -> bool:
+    """One note per process: the latest of the rounds withdrawn together carries it."""
+    return all((other.start, other.id) < (interview.start, interview.id) for other in rounds)
+
+
 def schedule(
-    interview: Interview, history: Sequence[Change], settings: Settings, days: BusinessDays
+    interview: Interview,
+    history: Sequence[Change],
+    settings: Settings,
+    days: BusinessDays,
+    rounds: Sequence[Interview] = (),
 ) -> list[Followup]:
     """Every event of the interview with its status, in time order.
 
+    ``settings.timezone`` is the user's own zone, which the texts name beside the
+    employer's; when empty, they name the employer's alone.
     Status changes are replayed in order: each one cancels the events that were still
     ahead of it when it happened, so what already lay in the past is never rewritten.
+    ``rounds`` are the other rounds of its process that the same acceptance withdrew:
+    only the latest round carries the one note to the process, naming everyone.
     """
     tz = zone(interview.tz)
     history = sorted(history, key=lambda change: change.at)
@@ -181,22 +218,28 @@ def schedule(
             cancelled |= {i for i in ahead if drafts[i].kind in _EXTRA_KINDS}
         elif change.status is Status.WITHDRAWN:
             cancelled |= ahead
-            if change.because_of is not None:
+            if change.because_of is not None and carries_the_withdraw_note(interview, rounds):
                 at = datetime.combine(days.next_bd(today), settings.follow_up_time)
-                words = texts.withdraw(interview)
-                drafts, cancelled = _put_extra(
-                    drafts, cancelled, _Draft(Kind.WITHDRAW, "", 0, at, SHORT_MINUTES, words)
-                )
+                ahead_of_it = starts_at(interview.start, tz) > change.at
+                words = texts.withdraw(interview, rounds, ahead_of_it, settings.name)
+                skipped = tuple(days.holidays_in(today + timedelta(days=1), at.date()))
+                extra = _Draft(Kind.WITHDRAW, "", 0, at, SHORT_MINUTES, words, skipped)
+                drafts, cancelled = _put_extra(drafts, cancelled, extra)
         elif change.status in _CLOSING:
             cancelled |= {i for i in ahead if drafts[i].kind is not Kind.THANK_YOU}
             if change.status is Status.REJECTED:
-                at = datetime.combine(days.add(today, 2), settings.follow_up_time)
-                words = texts.stay_in_touch(interview)
-                extra = _Draft(Kind.STAY_IN_TOUCH, "", 0, at, SHORT_MINUTES, words)
+                # Never before the interview itself: two business days after its end.
+                end = interview.start + timedelta(minutes=interview.duration)
+                counted_from = max(today, end.date())
+                at = datetime.combine(days.add(counted_from, 2), settings.follow_up_time)
+                words = texts.stay_in_touch(interview, settings.name)
+                skipped = tuple(days.holidays_in(counted_from + timedelta(days=1), at.date()))
+                extra = _Draft(Kind.STAY_IN_TOUCH, "", 0, at, SHORT_MINUTES, words, skipped)
                 drafts, cancelled = _put_extra(drafts, cancelled, extra)
 
     events = [
-        _finish(interview, d, i in cancelled, _is_done(d, marks), tz) for i, d in enumerate(drafts)
+        _finish(interview, d, i in cancelled, _is_done(d, marks), tz, days.region, rounds)
+        for i, d in enumerate(drafts)
     ]
     return sorted(events, key=lambda e: (starts_at(e.start, tz), e.kind.value, e.who, e.ordinal))
 
@@ -212,10 +255,55 @@ def _put_extra(
     return [*drafts, extra], cancelled
 
 
+def _recipients(interview: Interview, draft: _Draft, rounds: Sequence[Interview]) -> list[str]:
+    """The e-mail addresses a step's draft goes to."""
+    if draft.kind is Kind.THANK_YOU:
+        people = [p for p in interview.interviewers if (p.name or p.email) == draft.who]
+    elif draft.kind is Kind.WITHDRAW:
+        people = texts.everyone([interview, *rounds])
+    elif draft.kind in (Kind.FOLLOW_UP, Kind.CHECK_IN, Kind.STAY_IN_TOUCH):
+        people = [texts.follow_up_contact(interview)]
+    else:
+        return []
+    return list(dict.fromkeys(p.email for p in people if p.email))
+
+
+def _link(
+    interview: Interview, draft: _Draft, description: str, rounds: Sequence[Interview]
+) -> tuple[str, str]:
+    """A one-click link for the step, with the line that offers it: a tel: for a call,
+    else a mailto: with the draft, when there is someone to write to."""
+    calls = draft.kind in (Kind.FOLLOW_UP, Kind.CHECK_IN) and interview.reach_by is Channel.PHONE
+    if calls:
+        if not interview.phone:
+            return "", ""
+        link = links.tel(interview.phone)
+        return link, f"Call in one click: {link}"
+    to = _recipients(interview, draft, rounds)
+    body = links.draft_of(description)
+    if not to or not body:
+        return "", ""
+    link = links.mailto(to, texts.subject(draft.kind, interview), body)
+    return link, f"Open this draft in your mail app: {link}"
+
+
 def _finish(
-    interview: Interview, draft: _Draft, cancelled: bool, done: bool, tz: ZoneInfo
+    interview: Interview,
+    draft: _Draft,
+    cancelled: bool,
+    done: bool,
+    tz: ZoneInfo,
+    region: str,
+    rounds: Sequence[Interview] = (),
 ) -> Followup:
     summary, description = draft.words
+    if draft.skipped:
+        description = texts.with_paragraph(
+            description, texts.holidays_skipped(draft.skipped, region)
+        )
+    link, offer = _link(interview, draft, description, rounds)
+    if offer:
+        description = f"{description}\n\n{offer}"
     status = (
         EventStatus.DONE if done else EventStatus.CANCELLED if cancelled else EventStatus.SCHEDULED
     )
@@ -240,4 +328,6 @@ def _finish(
         end=end,
         status=status,
         categories=(CATEGORY, draft.kind.value),
+        skipped=tuple((day.isoformat(), name, region) for day, name in draft.skipped),
+        url=interview.posting_url or link,
     )

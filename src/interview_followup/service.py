@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from . import config, paths
@@ -14,9 +14,9 @@ from .store import db, lookup
 from .store import events as event_rows
 from .store import interviews as interview_rows
 from .timezones import starts_at, zone
-from .workspace import Workspace, open_workspace, utc_now
+from .workspace import Workspace, agenda, open_workspace, remember_zone, user_zone, utc_now
 
-__all__ = ["Workspace", "open_workspace", "utc_now"]
+__all__ = ["Workspace", "agenda", "open_workspace", "utc_now", "user_zone"]
 
 # Loaded inside the use cases that need them, as the command modules load this one (and
 # export.py loads ical): policy by those that change a plan, fields and parsing by those
@@ -32,7 +32,12 @@ def _refresh(ws: Workspace, interview_id: int, now: datetime, *, keep_history: b
     history = interview_rows.history(ws.conn, interview_id)
     from . import policy  # the rules load only for commands that change a plan
 
-    steps = policy.schedule(interview, history, ws.settings, ws.days)
+    remember_zone(ws)
+    rounds = interview_rows.withdrawn_with(ws.conn, interview, history)
+    days = ws.days_for(interview)
+    interview_rows.set_holiday_region(ws.conn, interview, days.region)
+    settings = ws.settings._replace(timezone=ws.settings.zone_name)  # the user's own zone
+    steps = policy.schedule(interview, history, settings, days, rounds)
     return event_rows.reconcile(
         ws.conn,
         interview_id,
@@ -56,6 +61,8 @@ _PLAN_KEYS = frozenset(
         "no_date_wait_business_days",
         "check_ins",
         "alarm_minutes",
+        "timezone",
+        "name",
     }
 )
 
@@ -130,13 +137,20 @@ def _mark_rounds(ws: Workspace, interview: Interview, now: datetime) -> list[int
 
 
 def _record_status(
-    ws: Workspace, interview_id: int, status: Status, now: datetime, because_of: int | None = None
+    ws: Workspace,
+    interview_id: int,
+    status: Status,
+    now: datetime,
+    because_of: int | None = None,
+    *,
+    refresh: bool = True,
 ) -> None:
     interview_rows.set_status(ws.conn, interview_id, status, now)
     interview_rows.add_change(
         ws.conn, interview_id, Change(ChangeType.STATUS, now, status=status, because_of=because_of)
     )
-    _refresh(ws, interview_id, now)
+    if refresh:
+        _refresh(ws, interview_id, now)
 
 
 def _insert(ws: Workspace, interview: Interview, now: datetime) -> int:
@@ -195,7 +209,8 @@ def _update(ws: Workspace, before: Interview, after: Interview, now: datetime) -
 
 def edit_interview(
     ws: Workspace, interview_id: int, raw: Mapping[str, Any], now: datetime | None = None
-) -> None:
+) -> tuple[Interview, Interview]:
+    """Apply an edit; returns the interview before and after it."""
     now = now or utc_now()
     with db.write(ws.conn):
         before = interview_rows.get(ws.conn, interview_id)
@@ -203,6 +218,14 @@ def edit_interview(
 
         after = fields.build(raw, ws.settings, base=before)
         _update(ws, before, after, now)
+    return before, after
+
+
+def notices(interview: Interview, now: datetime | None = None) -> list[str]:
+    """Warnings about a valid interview that is probably not what was meant."""
+    from . import fields
+
+    return fields.notices(interview, now or utc_now())
 
 
 # --- status, promises, done ---
@@ -220,28 +243,34 @@ def set_status(
         return _change_status(ws, interview_id, status, now)
 
 
-def _withdrawn_by_acceptance(ws: Workspace, interview_id: int) -> bool:
-    changes = [
-        c for c in interview_rows.history(ws.conn, interview_id) if c.type is ChangeType.STATUS
-    ]
-    return (
-        bool(changes)
-        and changes[-1].status is Status.WITHDRAWN
-        and changes[-1].because_of is not None
-    )
+def _closed_by_acceptance(ws: Workspace, interview_id: int) -> bool:
+    last = interview_rows.last_status(interview_rows.history(ws.conn, interview_id))
+    return last is not None and last.because_of is not None
 
 
 def _change_status(ws: Workspace, interview_id: int, status: Status, now: datetime) -> list[int]:
-    """The status change with its cascade: accepting withdraws every other open process."""
-    if interview_rows.get(ws.conn, interview_id).status is status:
+    """The status change with its cascade: accepting closes the other rounds of the same
+    process quietly and withdraws every other open process; returns the withdrawn."""
+    chosen = interview_rows.get(ws.conn, interview_id)
+    if chosen.status is status:
         return []
     _record_status(ws, interview_id, status, now)
+    if status is not Status.ACCEPTED:
+        return []
     withdrawn: list[int] = []
-    if status is Status.ACCEPTED:
-        for other in interview_rows.all_interviews(ws.conn):
-            if other.id != interview_id and other.status in OPEN_STATUSES:
-                _record_status(ws, other.id, Status.WITHDRAWN, now, because_of=interview_id)
-                withdrawn.append(other.id)
+    closed: list[int] = []
+    for other in interview_rows.all_interviews(ws.conn):
+        if other.id == interview_id or other.status not in OPEN_STATUSES:
+            continue
+        # Every status first, then the plans: one note per process needs all its rounds.
+        same = other.process == chosen.process
+        new_status = Status.ACCEPTED if same else Status.WITHDRAWN
+        _record_status(ws, other.id, new_status, now, interview_id, refresh=False)
+        closed.append(other.id)
+        if not same:
+            withdrawn.append(other.id)
+    for other_id in closed:
+        _refresh(ws, other_id, now)
     return withdrawn
 
 
@@ -253,7 +282,7 @@ def promise(ws: Workspace, interview_id: int, day_text: str, now: datetime | Non
         from . import fields
         from .parsing import parse_day
 
-        day = parse_day(day_text, today, "date", ws.days)
+        day = parse_day(day_text, today, "date", ws.days_for(interview))
         fields.check_decision(interview, day)
         interview_rows.update(ws.conn, interview._replace(decision_by=day), now)
         interview_rows.add_change(
@@ -268,9 +297,11 @@ def mark_done(
     interview_id: int,
     kind_text: str,
     who: str | None = None,
+    every: bool = False,
     now: datetime | None = None,
-) -> int:
-    """Mark the steps of one kind (or the one for ``who``) done; returns how many."""
+) -> list[Event]:
+    """Mark the next step of one kind done (for ``who``, when given), or every one still
+    open with ``every``; returns the steps marked, as they were before."""
     now = now or utc_now()
     from .parsing import parse_kind
 
@@ -286,13 +317,23 @@ def mark_done(
                 raise NotFoundError(
                     "who", f"no {kind.value} step for {who!r} in interview {interview_id}"
                 )
-        interview_rows.add_change(
-            ws.conn,
-            interview_id,
-            Change(ChangeType.DONE, now, kind=kind, who=candidates[0].who if who else None),
-        )
+        still_open = sort_events(e for e in candidates if e.status is EventStatus.SCHEDULED)
+        if not still_open:
+            raise NotFoundError(
+                "kind",
+                f"every {kind.value} step of interview {interview_id} is already done or cancelled",
+            )
+        if every:
+            marked = still_open
+            change = Change(ChangeType.DONE, now, kind=kind, who=marked[0].who if who else None)
+        else:
+            marked = still_open[:1]
+            change = Change(
+                ChangeType.DONE, now, kind=kind, who=marked[0].who, ordinal=marked[0].ordinal
+            )
+        interview_rows.add_change(ws.conn, interview_id, change)
         _refresh(ws, interview_id, now)
-    return len(candidates)
+    return marked
 
 
 # --- reading ---
@@ -304,33 +345,6 @@ def interviews(ws: Workspace) -> list[Interview]:
 
 def interview(ws: Workspace, interview_id: int) -> Interview:
     return interview_rows.get(ws.conn, interview_id)
-
-
-class Agenda(NamedTuple):
-    overdue: list[Event]
-    upcoming: list[Event]
-
-
-def agenda(ws: Workspace, now: datetime | None = None, days_ahead: int = 7) -> Agenda:
-    """Steps still to do: overdue ones, then those due from today to ``days_ahead`` days on."""
-    now = now or utc_now()
-    # Stored starts begin with their local date; a day's margin covers every zone.
-    last_day = now.date() + timedelta(days=days_ahead + 1)
-    todo = sort_events(event_rows.load_due(ws.conn, last_day))
-    overdue, upcoming = [], []
-    for event in todo:
-        tz = zone(event.tz)
-        today = now.astimezone(tz).date()
-        if isinstance(event.start, datetime):
-            if event.end <= now:  # type: ignore[operator]
-                overdue.append(event)
-            elif event.start.astimezone(tz).date() <= today + timedelta(days=days_ahead):
-                upcoming.append(event)
-        elif event.start < today:
-            overdue.append(event)
-        elif event.start <= today + timedelta(days=days_ahead):
-            upcoming.append(event)
-    return Agenda(overdue, upcoming)
 
 
 def company_names(ws: Workspace, ids: Sequence[int]) -> dict[int, str]:
@@ -382,7 +396,7 @@ def import_file(
         # importing the same file again changes nothing.
         statuses.sort(key=lambda pair: pair[1] is Status.ACCEPTED)
         for interview_id, status in statuses:
-            if status in OPEN_STATUSES and _withdrawn_by_acceptance(ws, interview_id):
+            if status in OPEN_STATUSES and _closed_by_acceptance(ws, interview_id):
                 continue
             _change_status(ws, interview_id, status, now)
     return ImportReport(added, updated, ignored)

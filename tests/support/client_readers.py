@@ -45,7 +45,7 @@ INTERVIEWS = [
     ("Berlin 2029", "2029-01-16 10:00", "Europe/Berlin"),
     ("Sydney summer", "2027-01-05 10:00", "Australia/Sydney"),  # before the first change
     ("Sydney winter", "2027-07-13 10:00", "Australia/Sydney"),
-    ("Sydney 2028", "2028-10-01 02:30", "Australia/Sydney"),  # the hour after spring
+    ("Sydney 2028", "2028-10-01 03:30", "Australia/Sydney"),  # the hour after spring
     ("Sydney 2029", "2029-04-10 10:00", "Australia/Sydney"),
     ("Tokyo", "2028-03-07 10:00", "Asia/Tokyo"),
 ]

@@ -163,6 +163,36 @@ CASES = [
     # config keys of invitations and spreadsheets
     pytest.param(["config", "set", "me", "me at example.com"], "me", id="config-me"),
     pytest.param(["config", "set", "date_order", "YMD"], "date_order", id="config-date-order"),
+    # Found living with it: settings that contradict each other, negative and huge
+    # numbers, clock times that do not exist, places that cannot be written.
+    pytest.param(["config", "set", "thank_you_within", "0"], "thank_you_within", id="within-0"),
+    pytest.param(
+        ["config", "set", "thank_you_after", "25h"], "thank_you_after", id="after-past-within"
+    ),
+    pytest.param(["config", "set", "alarm_minutes", "-5"], "alarm_minutes", id="alarm-negative"),
+    pytest.param(["config", "set", "check_ins", "-1"], "check_ins", id="check-ins-negative"),
+    pytest.param(["status", "-1", "rejected"], "id", id="status-negative-id"),
+    pytest.param(["status", "99999999999999999999999", "rejected"], "id", id="status-huge-id"),
+    pytest.param(["done", "-3", "check-in"], "id", id="done-negative-id"),
+    pytest.param(["plan", "99999999999999999999999"], "id", id="plan-huge-id"),
+    pytest.param(["promise", "0", "2028-01-01"], "id", id="promise-id-0"),
+    pytest.param(
+        ["log", "--company", "Acme", "--at", "2027-03-14 02:30", "--tz", "America/New_York"],
+        "at",
+        id="at-in-the-spring-gap",
+    ),
+    pytest.param(["edit", "1", "--at", "2028-03-12 02:15"], "at", id="edit-at-in-the-gap"),
+    pytest.param(["export", "-o", "/nonexistent/x.ics"], "output", id="export-no-folder"),
+    pytest.param(log_with("--country", "XX"), "country", id="log-country-unknown"),
+    pytest.param(["edit", "1", "--subdivision", "ZZ"], "subdivision", id="edit-subdivision"),
+    pytest.param(
+        ["edit", "1", "--remove-interviewer", "Nobody"],
+        "remove-interviewer",
+        id="edit-remove-stranger",
+    ),
+    pytest.param(
+        ["edit", "1", "--add-interviewer", "Bob <bob@x>"], "add-interviewer", id="edit-add-bad"
+    ),
     # files and ranges
     pytest.param(["import", "/nonexistent/interviews.csv"], "file", id="import-missing"),
     pytest.param(
@@ -349,7 +379,74 @@ def _without_root_powers(args: list[str]) -> list[str]:
     return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", *args]
 
 
-@pytest.mark.parametrize("args", [["list"], ["status", "1", "heard"], LOG, ["export", "-o", "-"]])
+def test_contradicting_settings_name_both(populated: Cli) -> None:
+    result = populated("config", "set", "thank_you_within", "0")
+    assert "thank_you_after" in result.err and "thank_you_within" in result.err
+
+
+@pytest.mark.parametrize("args", [["list"], ["plan"], ["agenda"], ["export", "-o", "-"]])
+def test_reading_commands_work_on_a_read_only_data_directory(
+    populated: Cli, args: list[str]
+) -> None:
+    home = populated.home
+    files = [p for p in home.iterdir() if p.is_file()]
+    for path in files:
+        path.chmod(0o400)
+    home.chmod(0o500)
+    try:
+        before = snapshot(home)
+        env = {**os.environ, "FOLLOWUP_HOME": str(home)}
+        done = subprocess.run(
+            _without_root_powers([str(FOLLOWUP_BIN), *args]),
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        assert (
+            "Northwind" in done.stdout
+            or "BEGIN:VCALENDAR" in done.stdout
+            or "Due" in done.stdout
+            or "Nothing due" in done.stdout
+        )
+        assert snapshot(home) == before
+    finally:
+        home.chmod(0o700)
+        for path in files:
+            path.chmod(0o600)
+
+
+@pytest.mark.parametrize("read_only", ["file", "folder"])
+def test_config_set_on_a_config_that_cannot_be_written(populated: Cli, read_only: str) -> None:
+    home = populated.home
+    config = home / "config.toml"
+    target = config if read_only == "file" else home
+    config.chmod(0o400)
+    if read_only == "folder":
+        home.chmod(0o500)
+    try:
+        before = snapshot(home)
+        env = {**os.environ, "FOLLOWUP_HOME": str(home)}
+        done = subprocess.run(
+            _without_root_powers([str(FOLLOWUP_BIN), "config", "set", "check_ins", "3"]),
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        assert done.returncode == 1, done
+        lines = done.stderr.splitlines()
+        assert len(lines) == 1 and "cannot write the config file" in lines[0], lines
+        assert "Traceback" not in done.stderr
+        assert snapshot(home) == before
+    finally:
+        home.chmod(0o700)
+        config.chmod(0o600)
+        assert target.exists()
+
+
+@pytest.mark.parametrize("args", [["status", "1", "heard"], LOG])
 def test_read_only_data_directory(populated: Cli, args: list[str]) -> None:
     home = populated.home
     files = [p for p in home.iterdir() if p.is_file()]

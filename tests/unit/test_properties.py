@@ -248,7 +248,9 @@ def test_a_status_change_keeps_the_past_and_follows_the_table(
         (stay,) = extras
         assert stay.kind is Kind.STAY_IN_TOUCH and stay.status is EventStatus.SCHEDULED
         wall = local_wall(stay.start, tz)
-        assert wall.date() == add_business_days(today, 2, *region)
+        # Counted from today, or from the interview's end when that is still ahead.
+        end = case.interview.start + timedelta(minutes=case.interview.duration)
+        assert wall.date() == add_business_days(max(today, end.date()), 2, *region)
         assert wall.time() == case.settings.follow_up_time
     elif status is Status.WITHDRAWN and change.because_of is not None:
         (note,) = extras

@@ -21,7 +21,7 @@ def config_get(key: str) -> None:
     click.echo(config.show(config.load(), key))
 
 
-@config_group.command(name="set")
+@config_group.command(name="set", context_settings={"ignore_unknown_options": True})
 @click.argument("key", shell_complete=completion.config_keys)
 @click.argument("value", shell_complete=completion.config_values)
 def config_set(key: str, value: str) -> None:

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from interview_followup.cli import completion, output
-from interview_followup.cli.common import workspace
+from interview_followup.cli.common import INTERVIEW_ID, NEGATIVE_NUMBERS, workspace
 from interview_followup.errors import FollowupError, InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -43,6 +43,13 @@ def _interview_options(required: bool) -> Callable[[F], F]:
             metavar="LENGTH",
             help="Length: 45, 90m, 1h or 1h30m (default 60 minutes).",
         ),
+        click.option(
+            "--country",
+            metavar="CC",
+            help="Whose public holidays count, e.g. DE (default: the zone's country,"
+            " else config country).",
+        ),
+        click.option("--subdivision", metavar="SD", help="State or region for holidays, e.g. BY."),
         click.option(
             "--interviewer",
             "interviewers",
@@ -83,7 +90,7 @@ def _interview_options(required: bool) -> Callable[[F], F]:
 
 
 def _raw_fields(kwargs: dict[str, Any], *, editing: bool) -> dict[str, Any]:
-    raw = {name: value for name, value in kwargs.items() if value is not None}
+    raw = {name: value for name, value in kwargs.items() if value not in (None, ())}
     if editing and not raw.get("interviewers"):
         raw.pop("interviewers", None)  # no --interviewer on edit: keep the ones stored
     else:
@@ -91,13 +98,15 @@ def _raw_fields(kwargs: dict[str, Any], *, editing: bool) -> dict[str, Any]:
     return raw
 
 
-def _echo_plan(events: list[Any], as_json: bool, extra: dict[str, Any] | None = None) -> None:
+def _echo_plan(
+    events: list[Any], as_json: bool, extra: dict[str, Any] | None = None, user_tz: str = ""
+) -> None:
     if as_json:
         click.echo(
             output.dumps({**(extra or {}), "events": [output.event_json(e) for e in events]})
         )
     else:
-        click.echo(output.events_table(events))
+        click.echo(output.events_table(events, user_tz))
 
 
 @click.command()
@@ -135,13 +144,16 @@ def log(ctx: click.Context, /, invite: str | None, as_json: bool, **kwargs: Any)
         interview_id = service.log_interview(ws, raw)
         events = service.plan(ws, interview_id)
         interview = service.interview(ws, interview_id)
+        user_tz = service.user_zone(ws)
     if as_json:
         _echo_plan(
             events, True, {"id": interview_id, "interview": output.interview_json(interview)}
         )
     else:
         click.echo(f"Logged interview {interview_id}: {output.one_line(interview.company)}")
-        _echo_plan(events, False)
+        _echo_plan(events, False, user_tz=user_tz)
+    for line in service.notices(interview):
+        click.echo(line, err=True)
 
 
 def _read_invite(source: str) -> tuple[bytes, str]:
@@ -156,18 +168,41 @@ def _read_invite(source: str) -> tuple[bytes, str]:
         raise InputError("from-invite", f"cannot read {source} ({error.strerror})") from None
 
 
-@click.command()
-@click.argument("interview_id", metavar="ID", type=int, shell_complete=completion.interview_ids)
+@click.command(context_settings=NEGATIVE_NUMBERS)
+@click.argument(
+    "interview_id", metavar="ID", type=INTERVIEW_ID, shell_complete=completion.interview_ids
+)
 @_interview_options(required=False)
+@click.option(
+    "--add-interviewer",
+    "add_interviewers",
+    multiple=True,
+    metavar="'NAME <EMAIL>'",
+    help="Add someone you met, keeping the others (--interviewer replaces them all).",
+)
+@click.option(
+    "--remove-interviewer",
+    "remove_interviewers",
+    multiple=True,
+    metavar="NAME|EMAIL",
+    help="Remove one interviewer, keeping the others.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def edit(interview_id: int, as_json: bool, **kwargs: Any) -> None:
     """Change an interview's details; its plan is recomputed and events keep their UIDs."""
     from interview_followup import service
 
     with workspace(create=False) as ws:
-        service.edit_interview(ws, interview_id, _raw_fields(kwargs, editing=True))
+        before, after = service.edit_interview(ws, interview_id, _raw_fields(kwargs, editing=True))
         events = service.plan(ws, interview_id)
-    _echo_plan(events, as_json, {"id": interview_id})
+        user_tz = service.user_zone(ws)
+    changes = output.people_changes(before, after)
+    if not as_json:
+        for line in changes:
+            click.echo(line)
+    _echo_plan(events, as_json, {"id": interview_id, "changes": changes}, user_tz)
+    for line in service.notices(after) if kwargs.get("at") or kwargs.get("channel") else []:
+        click.echo(line, err=True)
 
 
 @click.command(name="list")
@@ -176,7 +211,7 @@ def list_(as_json: bool) -> None:
     """One row per interview."""
     from interview_followup import service
 
-    with workspace(read_config=False) as ws:
+    with workspace(read_config=False, reading=True) as ws:
         rows = service.interviews(ws)
     if as_json:
         click.echo(output.dumps([output.interview_json(i) for i in rows]))
@@ -184,11 +219,11 @@ def list_(as_json: bool) -> None:
         click.echo(output.interviews_table(rows))
 
 
-@click.command()
+@click.command(context_settings=NEGATIVE_NUMBERS)
 @click.argument(
     "interview_id",
     metavar="[ID]",
-    type=int,
+    type=INTERVIEW_ID,
     required=False,
     shell_complete=completion.interview_ids,
 )
@@ -198,12 +233,13 @@ def plan(interview_id: int | None, include_cancelled: bool, as_json: bool) -> No
     """The scheduled events, soonest first."""
     from interview_followup import service
 
-    with workspace(read_config=False) as ws:
+    with workspace(read_config=False, reading=True) as ws:
         events = service.plan(ws, interview_id, include_cancelled=include_cancelled)
+        user_tz = service.user_zone(ws)
     if as_json:
         click.echo(output.dumps([output.event_json(e) for e in events]))
     else:
-        click.echo(output.events_table(events))
+        click.echo(output.events_table(events, user_tz))
 
 
 @click.command()
@@ -219,8 +255,9 @@ def agenda(days: int, as_json: bool) -> None:
     """What is overdue, due today and due in the next days."""
     from interview_followup import service
 
-    with workspace(read_config=False) as ws:
+    with workspace(read_config=False, reading=True) as ws:
         due = service.agenda(ws, days_ahead=days)
+        user_tz = service.user_zone(ws)
     if as_json:
         click.echo(
             output.dumps(
@@ -235,16 +272,18 @@ def agenda(days: int, as_json: bool) -> None:
         click.echo(f"Nothing due in the next {days} days.")
     if due.overdue:
         click.echo("Overdue:")
-        click.echo(output.events_table(due.overdue))
+        click.echo(output.events_table(due.overdue, user_tz))
     if due.upcoming:
         if due.overdue:
             click.echo()
         click.echo(f"Due in the next {days} days:")
-        click.echo(output.events_table(due.upcoming))
+        click.echo(output.events_table(due.upcoming, user_tz))
 
 
-@click.command()
-@click.argument("interview_id", metavar="ID", type=int, shell_complete=completion.interview_ids)
+@click.command(context_settings=NEGATIVE_NUMBERS)
+@click.argument(
+    "interview_id", metavar="ID", type=INTERVIEW_ID, shell_complete=completion.interview_ids
+)
 @click.argument("day", metavar="DATE")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def promise(interview_id: int, day: str, as_json: bool) -> None:
@@ -254,13 +293,16 @@ def promise(interview_id: int, day: str, as_json: bool) -> None:
     with workspace(create=False) as ws:
         decided = service.promise(ws, interview_id, day)
         events = service.plan(ws, interview_id)
+        user_tz = service.user_zone(ws)
     if not as_json:
         click.echo(f"Decision expected by {decided.isoformat()}.")
-    _echo_plan(events, as_json, {"id": interview_id, "decision_by": decided.isoformat()})
+    _echo_plan(events, as_json, {"id": interview_id, "decision_by": decided.isoformat()}, user_tz)
 
 
-@click.command()
-@click.argument("interview_id", metavar="ID", type=int, shell_complete=completion.interview_ids)
+@click.command(context_settings=NEGATIVE_NUMBERS)
+@click.argument(
+    "interview_id", metavar="ID", type=INTERVIEW_ID, shell_complete=completion.interview_ids
+)
 @click.argument("status", metavar="STATUS", shell_complete=completion.statuses)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def status(interview_id: int, status: str, as_json: bool) -> None:
@@ -274,6 +316,7 @@ def status(interview_id: int, status: str, as_json: bool) -> None:
         withdrawn = service.set_status(ws, interview_id, status)
         events = service.plan(ws, interview_id, include_cancelled=True)
         names = service.company_names(ws, withdrawn)
+        user_tz = service.user_zone(ws)
     if as_json:
         _echo_plan(
             events,
@@ -286,20 +329,25 @@ def status(interview_id: int, status: str, as_json: bool) -> None:
         click.echo(
             f"Withdrawn: interview {other} ({output.one_line(names[other])}); a note to send them is scheduled."
         )
-    _echo_plan(events, False)
+    _echo_plan(events, False, user_tz=user_tz)
 
 
-@click.command()
-@click.argument("interview_id", metavar="ID", type=int, shell_complete=completion.interview_ids)
+@click.command(context_settings=NEGATIVE_NUMBERS)
+@click.argument(
+    "interview_id", metavar="ID", type=INTERVIEW_ID, shell_complete=completion.interview_ids
+)
 @click.argument("kind", metavar="KIND", shell_complete=completion.kinds)
 @click.option("--who", metavar="NAME", help="Only the step for this person (thank-you notes).")
-def done(interview_id: int, kind: str, who: str | None) -> None:
-    """Mark the steps of one KIND done (e.g. thank-you, follow-up, check-in)."""
+@click.option("--all", "every", is_flag=True, help="Every step of this KIND still open.")
+def done(interview_id: int, kind: str, who: str | None, every: bool) -> None:
+    """Mark the next step of one KIND done (e.g. thank-you, follow-up, check-in)."""
     from interview_followup import service
 
     with workspace(create=False) as ws:
-        count = service.mark_done(ws, interview_id, kind, who)
-    click.echo(f"Marked {count} {kind.strip().lower()} step{'s' if count != 1 else ''} done.")
+        marked = service.mark_done(ws, interview_id, kind, who, every)
+        user_tz = service.user_zone(ws)
+    for event in marked:
+        click.echo(f"Marked done: {output.one_line(event.summary)} ({output.when(event, user_tz)})")
 
 
 @click.command()
@@ -366,7 +414,9 @@ def export(target: str) -> None:
 
     from interview_followup.export import export as export_calendar
 
-    with workspace() as ws:
+    if target != "-":
+        _check_writable(target)  # before any work: nothing is rendered for nowhere
+    with workspace(reading=True) as ws:
         data = export_calendar(ws)
     if target == "-":
         sys.stdout.buffer.write(data)
@@ -377,6 +427,20 @@ def export(target: str) -> None:
         except OSError as error:
             raise FollowupError(f"cannot write {target}: {error.strerror}") from None
         click.echo(f"Wrote {target}.", err=True)
+
+
+def _check_writable(target: str) -> None:
+    import os
+
+    from interview_followup.errors import InputError
+
+    folder = os.path.dirname(os.path.abspath(target))
+    if os.path.isdir(target):
+        raise InputError("output", f"{target} is a folder; name a file in it")
+    if not os.path.isdir(folder):
+        raise InputError("output", f"cannot write {target}: there is no folder {folder}")
+    if not os.access(folder, os.W_OK):
+        raise InputError("output", f"cannot write {target}: the folder {folder} is not writable")
 
 
 COMMANDS = [log, edit, list_, plan, agenda, promise, status, done, refresh, import_, export]

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from interview_followup.model import Event, Interview
+from interview_followup.timezones import zone
 
 
 def event_json(event: Event) -> dict[str, Any]:
@@ -23,6 +24,10 @@ def event_json(event: Event) -> dict[str, Any]:
         "sequence": event.sequence,
         "tz": event.tz,
         "description": event.description,
+        "url": event.url,
+        "skipped_holidays": [
+            {"date": day, "name": name, "region": region} for day, name, region in event.skipped
+        ],
     }
 
 
@@ -42,7 +47,34 @@ def interview_json(interview: Interview) -> dict[str, Any]:
         "channel": interview.reach_by.value,
         "posting_url": interview.posting_url,
         "notes": interview.notes,
+        "country": interview.country,
+        "subdivision": interview.subdivision,
+        "holidays": interview.holiday_region,
     }
+
+
+def people_changes(before: Interview, after: Interview) -> list[str]:
+    """What an edit did to the people: who was added, removed or completed, and whom
+    the follow-ups go to now."""
+    from interview_followup.model import same_person
+    from interview_followup.texts import follow_up_contact
+
+    lines = []
+    for person in after.interviewers:
+        match = [p for p in before.interviewers if same_person(p, person)]
+        if not match:
+            lines.append(f"Added interviewer: {person.label()}")
+        elif match[0] != person:
+            lines.append(f"Changed interviewer: {match[0].label()} -> {person.label()}")
+    for person in before.interviewers:
+        if not any(same_person(person, p) for p in after.interviewers):
+            lines.append(f"Removed interviewer: {person.label()}")
+    was, now = follow_up_contact(before), follow_up_contact(after)
+    if was != now:
+        lines.append(
+            f"Follow-ups now go to: {now.label() or 'nobody named'} (was {was.label() or 'nobody named'})"
+        )
+    return lines
 
 
 def dumps(data: Any) -> str:
@@ -56,11 +88,19 @@ def one_line(text: str, width: int = 60) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def when(event: Event) -> str:
-    if isinstance(event.start, datetime):
-        return f"{event.start:%a %Y-%m-%d %H:%M} {event.start.tzname() or ''}".rstrip()
-    assert isinstance(event.start, date)
-    return f"{event.start:%a %Y-%m-%d} all day"
+def when(event: Event, user_tz: str = "") -> str:
+    """When a step is, in the user's zone, with the employer's time beside it when it
+    differs: 'Tue 2027-12-14 18:00 EST (Wed 10:00 AEDT there)'."""
+    if not isinstance(event.start, datetime):
+        assert isinstance(event.start, date)
+        return f"{event.start:%a %Y-%m-%d} all day"
+    there = event.start
+    mine = there.astimezone(zone(user_tz)) if user_tz else there
+    text = f"{mine:%a %Y-%m-%d %H:%M} {mine.tzname() or ''}".rstrip()
+    if mine.utcoffset() != there.utcoffset() or mine.tzname() != there.tzname():
+        day = f"{there:%a} " if there.date() != mine.date() else ""
+        text += f" ({day}{there:%H:%M} {there.tzname()} there)"
+    return text
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -73,9 +113,14 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def events_table(events: Sequence[Event]) -> str:
+def events_table(events: Sequence[Event], user_tz: str = "") -> str:
+    """One row per step, in the user's days and time (see when)."""
+    if user_tz:
+        from interview_followup.duties import in_user_order
+
+        events = in_user_order(events, zone(user_tz))
     rows = [
-        [when(e), str(e.interview_id), e.kind.value, e.status.value, one_line(e.summary)]
+        [when(e, user_tz), str(e.interview_id), e.kind.value, e.status.value, one_line(e.summary)]
         for e in events
     ]
     return table(["when", "id", "kind", "status", "what"], rows) or "No events."
@@ -90,11 +135,12 @@ def interviews_table(interviews: Sequence[Interview]) -> str:
             i.status.value,
             i.start.isoformat(sep=" ", timespec="minutes"),
             i.tz,
+            i.holiday_region or "-",
             i.decision_by.isoformat() if i.decision_by else "",
         ]
         for i in interviews
     ]
     return (
-        table(["id", "company", "role", "status", "start", "tz", "decision_by"], rows)
+        table(["id", "company", "role", "status", "start", "tz", "holidays", "decision_by"], rows)
         or "No interviews yet."
     )

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from interview_followup.errors import StoreError
+from interview_followup.errors import ReadOnlyStoreError, StoreError
 from interview_followup.paths import StrPath, ensure_private_dir
 
 BUSY_TIMEOUT_MS = 30_000
@@ -156,11 +156,30 @@ def _m003_event_versions(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m004_countries_and_marks(conn: sqlite3.Connection) -> None:
+    # Each interview may name the country (and subdivision) whose holidays count, and
+    # notes the region its plan was last made with; a done
+    # mark may name which one of its kind it marks; each event notes the holidays its
+    # date skipped, as JSON, for `plan --json`, and its link (posting, mailto:, tel:).
+    _run_script(
+        conn,
+        """
+        ALTER TABLE interviews ADD COLUMN country TEXT NOT NULL DEFAULT '';
+        ALTER TABLE interviews ADD COLUMN subdivision TEXT NOT NULL DEFAULT '';
+        ALTER TABLE interviews ADD COLUMN holiday_region TEXT NOT NULL DEFAULT '';
+        ALTER TABLE history ADD COLUMN ordinal INTEGER;
+        ALTER TABLE events ADD COLUMN skipped TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE events ADD COLUMN url TEXT NOT NULL DEFAULT '';
+        """,
+    )
+
+
 # Forward-only, in order; the schema version is their count (PRAGMA user_version).
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m001_initial,
     _m002_rendered_events,
     _m003_event_versions,
+    _m004_countries_and_marks,
 ]
 
 
@@ -193,7 +212,7 @@ def connect(path: StrPath, *, create: bool = True) -> sqlite3.Connection:
         if conn is not None:
             conn.close()
         if isinstance(error, sqlite3.DatabaseError):
-            raise StoreError(_explain(path, error)) from None
+            raise _store_error(path, error) from None
         if isinstance(error, OSError):
             raise StoreError(f"cannot open the database {path}: {error.strerror}") from None
         raise
@@ -208,12 +227,57 @@ def _refuse_newer(conn: sqlite3.Connection) -> None:
         )
 
 
+def _read_only(text: str) -> bool:
+    return "readonly" in text or "unable to open" in text
+
+
+def _store_error(path: str, error: sqlite3.DatabaseError) -> StoreError:
+    message = _explain(path, error)
+    return ReadOnlyStoreError(message) if _read_only(str(error)) else StoreError(message)
+
+
+def connect_read_only(path: StrPath) -> sqlite3.Connection:
+    """Open a database that cannot be written (a read-only folder) for reading only.
+
+    SQLite reads a WAL database read-only when it may keep its shared-memory file
+    beside it; in a read-only folder it cannot, and then reads it as immutable."""
+    from urllib.parse import quote
+
+    path = os.fspath(path)
+    error: sqlite3.DatabaseError | None = None
+    for mode in ("mode=ro", "immutable=1"):
+        try:
+            conn = sqlite3.connect(f"file:{quote(path)}?{mode}", uri=True, isolation_level=None)
+        except sqlite3.DatabaseError as failed:
+            error = failed
+            continue
+        try:
+            conn.row_factory = sqlite3.Row
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as failed:
+            conn.close()
+            error = failed
+            continue
+        if version != len(MIGRATIONS):
+            conn.close()
+            raise StoreError(
+                f"the database {path} is read-only and was written by another version"
+                f" (schema {version}); make its folder writable once to upgrade it"
+            )
+        return conn
+    assert error is not None
+    raise StoreError(_explain(path, error))
+
+
 def _explain(path: str, error: sqlite3.DatabaseError) -> str:
     text = str(error)
     if "not a database" in text or "malformed" in text:
         return f"the database {path} is corrupt ({text}); restore it from a backup or move it away"
-    if "readonly" in text or "unable to open" in text:
-        return f"cannot write the database {path} ({text}); check the folder's permissions"
+    if _read_only(text):
+        return (
+            f"cannot write the database {path}: it is read-only ({text});"
+            " check the folder's permissions"
+        )
     if "locked" in text or "busy" in text:
         return (
             f"the database {path} stayed busy (another followup is writing); try again in a moment"
@@ -250,7 +314,7 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             raise
         conn.execute("COMMIT")
     except sqlite3.OperationalError as error:
-        raise StoreError(_explain(_path_of(conn), error)) from None
+        raise _store_error(_path_of(conn), error) from None
 
 
 def _path_of(conn: sqlite3.Connection) -> str:
@@ -263,10 +327,15 @@ def meta(conn: sqlite3.Connection, key: str) -> str:
     return str(row[0]) if row else ""
 
 
+def put_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    """Note one fact about this database, inside the caller's write transaction."""
+    conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+
 def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     """Note one fact about this database, in a write transaction of its own."""
     with write(conn):
-        conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        put_meta(conn, key, value)
 
 
 @contextmanager

@@ -45,16 +45,17 @@ def content_hash(fields: dict[str, object]) -> str:
 def _content(step: Followup, tz: str, alarm_minutes: int | None) -> dict[str, object]:
     return _hashed_fields(
         step.summary, step.description, _when(step.start), _when(step.end), step.all_day, tz,
-        step.status.value, list(step.categories), alarm_minutes,
+        step.status.value, list(step.categories), alarm_minutes, step.url,
     )  # fmt: skip
 
 
 def _hashed_fields(
     summary: str, description: str, start: str, end: str, all_day: bool, tz: str,
-    status: str, categories: list[str], alarm_minutes: int | None,
+    status: str, categories: list[str], alarm_minutes: int | None, url: str = "",
 ) -> dict[str, object]:  # fmt: skip
-    """What a calendar shows of an event: the one shape its content hash is taken of."""
-    return {
+    """What a calendar shows of an event: the one shape its content hash is taken of.
+    The URL counts only when there is one, so events without keep their hash."""
+    return ({"url": url} if url else {}) | {
         "summary": summary,
         "description": description,
         "start": start,
@@ -125,18 +126,22 @@ def reconcile(
             _encode_categories(step.categories),
             content["alarm_minutes"],
             digest,
+            _encode_skipped(step.skipped),
+            step.url,
         )
         if row is None:
             conn.execute(
                 "INSERT INTO events (uid, interview_id, kind, who, idx, summary, description, start, end,"
-                " all_day, tz, status, categories, alarm_minutes, hash, sequence, created_at, changed_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                " all_day, tz, status, categories, alarm_minutes, hash, skipped, url, sequence,"
+                " created_at, changed_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
                 (uid, interview_id, step.kind.value, step.who, step.ordinal, *values, stamp, stamp),
             )
         else:
             conn.execute(
                 "UPDATE events SET summary = ?, description = ?, start = ?, end = ?, all_day = ?, tz = ?,"
-                " status = ?, categories = ?, alarm_minutes = ?, hash = ?, sequence = sequence + 1,"
+                " status = ?, categories = ?, alarm_minutes = ?, hash = ?, skipped = ?, url = ?,"
+                " sequence = sequence + 1,"
                 " changed_at = ?, ics = NULL WHERE uid = ?",
                 (*values, stamp, uid),
             )
@@ -152,7 +157,7 @@ def _cancel_orphan(conn: sqlite3.Connection, uid: str, stamp: str) -> None:
     row = conn.execute("SELECT * FROM events WHERE uid = ?", (uid,)).fetchone()
     content = _hashed_fields(
         row["summary"], row["description"], row["start"], row["end"], bool(row["all_day"]), row["tz"],
-        EventStatus.CANCELLED.value, list(_decode_categories(row["categories"])), None,
+        EventStatus.CANCELLED.value, list(_decode_categories(row["categories"])), None, row["url"],
     )  # fmt: skip
     conn.execute(
         "UPDATE events SET status = 'cancelled', alarm_minutes = NULL, hash = ?, sequence = sequence + 1,"
@@ -172,6 +177,22 @@ def _decode_categories(text: str) -> tuple[str, ...]:
     import json
 
     return tuple(json.loads(text))
+
+
+def _encode_skipped(skipped: Sequence[tuple[str, str, str]]) -> str:
+    if not skipped:
+        return "[]"
+    import json
+
+    return json.dumps([list(entry) for entry in skipped], ensure_ascii=False)
+
+
+def _decode_skipped(text: str) -> tuple[tuple[str, str, str], ...]:
+    if text == "[]":
+        return ()
+    import json
+
+    return tuple((str(d), str(n), str(r)) for d, n, r in json.loads(text))
 
 
 def _is_history(row: sqlite3.Row, now: datetime) -> bool:
@@ -209,6 +230,8 @@ def _row_to_event(row: sqlite3.Row) -> Event:
         sequence=row["sequence"],
         created_at=datetime.fromisoformat(row["created_at"]),
         changed_at=datetime.fromisoformat(row["changed_at"]),
+        skipped=_decode_skipped(row["skipped"]),
+        url=row["url"],
     )
 
 

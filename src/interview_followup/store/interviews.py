@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from interview_followup.errors import NotFoundError
-from interview_followup.model import Change, ChangeType, Channel, Interview, Kind, Person, Status
+from interview_followup.model import (
+    CLOSED_STATUSES,
+    Change,
+    ChangeType,
+    Channel,
+    Interview,
+    Kind,
+    Person,
+    Status,
+    process_key,
+)
 
 
 def _iso(moment: datetime) -> str:
@@ -29,6 +40,9 @@ def _row_to_interview(row: sqlite3.Row, interviewers: list[Person]) -> Interview
         posting_url=row["posting_url"],
         notes=row["notes"],
         status=Status(row["status"]),
+        country=row["country"],
+        subdivision=row["subdivision"],
+        holiday_region=row["holiday_region"],
     )
 
 
@@ -75,6 +89,8 @@ def _columns(interview: Interview) -> dict[str, object]:
         "posting_url": interview.posting_url,
         "notes": interview.notes,
         "status": interview.status.value,
+        "country": interview.country,
+        "subdivision": interview.subdivision,
     }
 
 
@@ -107,6 +123,14 @@ def update(conn: sqlite3.Connection, interview: Interview, now: datetime) -> Non
     _put_interviewers(conn, interview)
 
 
+def set_holiday_region(conn: sqlite3.Connection, interview: Interview, region: str) -> None:
+    """Note whose holidays the plan was last made with, for `list`."""
+    if interview.holiday_region != region:
+        conn.execute(
+            "UPDATE interviews SET holiday_region = ? WHERE id = ?", (region, interview.id)
+        )
+
+
 def set_status(conn: sqlite3.Connection, interview_id: int, status: Status, now: datetime) -> None:
     conn.execute(
         "UPDATE interviews SET status = ?, updated_at = ? WHERE id = ?",
@@ -136,17 +160,36 @@ def find_open_rounds(conn: sqlite3.Connection, company: str, role: str, exclude:
 
 
 def _same_process(row: sqlite3.Row, company: str, role: str) -> bool:
-    """Same company and role, ignoring case: rounds of one application."""
-    return bool(
-        row["company"].casefold() == company.casefold()
-        and row["role"].casefold() == role.casefold()
+    """Same company and role, ignoring case and spacing: rounds of one application."""
+    return process_key(row["company"], row["role"]) == process_key(company, role)
+
+
+def withdrawn_together(conn: sqlite3.Connection, because_of: int) -> list[int]:
+    """Interviews that an acceptance of ``because_of`` withdrew or closed."""
+    rows = conn.execute(
+        "SELECT DISTINCT interview_id FROM history WHERE type = 'status' AND because_of = ?",
+        (because_of,),
     )
+    return [int(row[0]) for row in rows]
+
+
+def closing_times(conn: sqlite3.Connection) -> dict[int, datetime]:
+    """For each closed interview (rejected, withdrawn, accepted), when it closed."""
+    closed = [s.value for s in CLOSED_STATUSES]
+    rows = conn.execute(
+        "SELECT h.interview_id, max(h.at) FROM history h JOIN interviews i"
+        " ON i.id = h.interview_id WHERE h.type = 'status'"
+        f" AND i.status IN ({','.join('?' * len(closed))}) GROUP BY h.interview_id",
+        closed,
+    )
+    return {int(row[0]): datetime.fromisoformat(row[1]) for row in rows}
 
 
 def add_change(conn: sqlite3.Connection, interview_id: int, change: Change) -> None:
     conn.execute(
-        "INSERT INTO history (interview_id, type, at, status, promised, kind, who, because_of)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO history"
+        " (interview_id, type, at, status, promised, kind, who, because_of, ordinal)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             interview_id,
             change.type.value,
@@ -156,6 +199,7 @@ def add_change(conn: sqlite3.Connection, interview_id: int, change: Change) -> N
             change.kind.value if change.kind else None,
             change.who,
             change.because_of,
+            change.ordinal,
         ),
     )
 
@@ -180,6 +224,35 @@ def history(conn: sqlite3.Connection, interview_id: int) -> list[Change]:
             kind=Kind(row["kind"]) if row["kind"] else None,
             who=row["who"],
             because_of=row["because_of"],
+            ordinal=row["ordinal"],
         )
         for row in rows
     ]
+
+
+def last_status(history: Sequence[Change]) -> Change | None:
+    changes = [c for c in history if c.type is ChangeType.STATUS]
+    return changes[-1] if changes else None
+
+
+def withdrawn_with(
+    conn: sqlite3.Connection, interview: Interview, changes: Sequence[Change]
+) -> list[Interview]:
+    """The other rounds of this process that the same acceptance withdrew."""
+    last = last_status(changes)
+    if last is None or last.status is not Status.WITHDRAWN or last.because_of is None:
+        return []
+    rounds = []
+    for other_id in withdrawn_together(conn, last.because_of):
+        if other_id == interview.id:
+            continue
+        other = get(conn, other_id)
+        other_last = last_status(history(conn, other_id))
+        if (
+            other.process == interview.process
+            and other_last is not None
+            and other_last.status is Status.WITHDRAWN
+            and other_last.because_of == last.because_of
+        ):
+            rounds.append(other)
+    return rounds
