@@ -7,14 +7,24 @@ so the same inputs always give the same plan.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from . import texts
 from .config import Settings
 from .days import BusinessDays
-from .model import Change, ChangeType, EventStatus, Followup, Interview, Kind, Person, Status
+from .model import (
+    Change,
+    ChangeType,
+    EventStatus,
+    Followup,
+    Interview,
+    Kind,
+    Move,
+    Person,
+    Status,
+)
 from .timezones import starts_at, zone
 
 LATEST_THANK_YOU = time(20, 0)
@@ -41,6 +51,29 @@ class _Draft:
     start: datetime | date
     minutes: int | None  # None for an all-day event
     words: tuple[str, str]
+
+
+# Where the user moved steps, by (kind, person, ordinal).
+_Placed = dict[tuple[Kind, str, int], datetime | date]
+
+
+def _holding_moves(moves: Iterable[Move], history: Sequence[Change]) -> _Placed:
+    """The moves that still hold: like a done mark, a move of a waiting-period step
+    lapses when a new promise moves that period."""
+    promised = [c.at for c in history if c.type is ChangeType.PROMISE]
+    return {
+        (m.kind, m.who.casefold(), m.ordinal): m.to
+        for m in moves
+        if not (m.kind in _PROMISED_KINDS and promised and m.at < promised[-1])
+    }
+
+
+def _place(draft: _Draft, placed: _Placed) -> _Draft:
+    """The draft where the user moved it, if they did (a day for an all-day step)."""
+    to = placed.get((draft.kind, draft.who.casefold(), draft.ordinal))
+    if to is None or isinstance(to, datetime) != (draft.minutes is not None):
+        return draft
+    return replace(draft, start=to)
 
 
 def thank_you_time(end: datetime, settings: Settings) -> datetime:
@@ -75,7 +108,11 @@ def follow_up_day(
 
 
 def _base_schedule(
-    interview: Interview, history: Sequence[Change], settings: Settings, days: BusinessDays
+    interview: Interview,
+    history: Sequence[Change],
+    settings: Settings,
+    days: BusinessDays,
+    placed: _Placed,
 ) -> list[_Draft]:
     tz = zone(interview.tz)
     interview_day = interview.start.date()
@@ -95,6 +132,9 @@ def _base_schedule(
     revised = promise_is_revised(history, tz)
     fu_day, fu_time = follow_up_day(interview, revised, settings, days)
     fu_at = datetime.combine(fu_day, fu_time)
+    moved = placed.get((Kind.FOLLOW_UP, "", 0))
+    if isinstance(moved, datetime):  # the check-ins and the move-on count from it
+        fu_at, fu_day = moved, moved.date()
     if interview.decision_by is not None:
         words = texts.decision_day(interview, interview.decision_by, fu_at)
         drafts.append(_Draft(Kind.DECISION_DAY, "", 0, interview.decision_by, None, words))
@@ -113,11 +153,14 @@ def _base_schedule(
         at = datetime.combine(days.on_or_after(base), settings.follow_up_time)
         words = texts.check_in(interview, interview_day, number, settings.check_ins)
         drafts.append(_Draft(Kind.CHECK_IN, "", number, at, SHORT_MINUTES, words))
+    last = placed.get((Kind.CHECK_IN, "", settings.check_ins))
+    if settings.check_ins and isinstance(last, datetime):
+        base = last.date()  # the move-on counts from the last check-in, where it was moved
     move_on_day = days.on_or_after(base + timedelta(days=7))
     drafts.append(
         _Draft(Kind.MOVE_ON, "", 0, move_on_day, None, texts.move_on(interview, interview_day))
     )
-    return drafts
+    return [_place(draft, placed) for draft in drafts]
 
 
 def _local_day(moment: datetime, tz: ZoneInfo) -> date:
@@ -148,16 +191,23 @@ def _done_marks(history: Sequence[Change]) -> list[Change]:
 
 
 def schedule(
-    interview: Interview, history: Sequence[Change], settings: Settings, days: BusinessDays
+    interview: Interview,
+    history: Sequence[Change],
+    settings: Settings,
+    days: BusinessDays,
+    moves: Iterable[Move] = (),
 ) -> list[Followup]:
     """Every event of the interview with its status, in time order.
 
     Status changes are replayed in order: each one cancels the events that were still
     ahead of it when it happened, so what already lay in the past is never rewritten.
+    A step the user moved stands where they put it, and the steps that count from it
+    follow.
     """
     tz = zone(interview.tz)
     history = sorted(history, key=lambda change: change.at)
-    drafts = _base_schedule(interview, history, settings, days)
+    placed = _holding_moves(moves, history)
+    drafts = _base_schedule(interview, history, settings, days, placed)
     marks = _done_marks(history)
     cancelled: set[int] = set()  # positions in drafts
 
@@ -184,15 +234,14 @@ def schedule(
             if change.because_of is not None:
                 at = datetime.combine(days.next_bd(today), settings.follow_up_time)
                 words = texts.withdraw(interview)
-                drafts, cancelled = _put_extra(
-                    drafts, cancelled, _Draft(Kind.WITHDRAW, "", 0, at, SHORT_MINUTES, words)
-                )
+                extra = _place(_Draft(Kind.WITHDRAW, "", 0, at, SHORT_MINUTES, words), placed)
+                drafts, cancelled = _put_extra(drafts, cancelled, extra)
         elif change.status in _CLOSING:
             cancelled |= {i for i in ahead if drafts[i].kind is not Kind.THANK_YOU}
             if change.status is Status.REJECTED:
                 at = datetime.combine(days.add(today, 2), settings.follow_up_time)
                 words = texts.stay_in_touch(interview)
-                extra = _Draft(Kind.STAY_IN_TOUCH, "", 0, at, SHORT_MINUTES, words)
+                extra = _place(_Draft(Kind.STAY_IN_TOUCH, "", 0, at, SHORT_MINUTES, words), placed)
                 drafts, cancelled = _put_extra(drafts, cancelled, extra)
 
     events = [

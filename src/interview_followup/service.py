@@ -10,9 +10,9 @@ from typing import Any, NamedTuple
 from . import config, paths
 from .errors import NotFoundError
 from .model import OPEN_STATUSES, Change, ChangeType, Event, EventStatus, Interview, Status
-from .store import db
 from .store import events as event_rows
 from .store import interviews as interview_rows
+from .store.journal import recording
 from .timezones import starts_at, zone
 from .workspace import Workspace, open_workspace, utc_now
 
@@ -27,7 +27,8 @@ def _refresh(ws: Workspace, interview_id: int, now: datetime, *, keep_history: b
     history = interview_rows.history(ws.conn, interview_id)
     from . import policy  # the rules load only for commands that change a plan
 
-    steps = policy.schedule(interview, history, ws.settings, ws.days)
+    moves = event_rows.moves(ws.conn, interview_id)
+    steps = policy.schedule(interview, history, ws.settings, ws.days, moves)
     return event_rows.reconcile(
         ws.conn,
         interview_id,
@@ -37,6 +38,11 @@ def _refresh(ws: Workspace, interview_id: int, now: datetime, *, keep_history: b
         now,
         keep_history=keep_history,
     )
+
+
+def replan(ws: Workspace, interview_id: int, now: datetime) -> int:
+    """Store the policy's plan of one interview again (inside a write); events changed."""
+    return _refresh(ws, interview_id, now)
 
 
 # Settings the schedule depends on: changing one recomputes every plan.
@@ -56,14 +62,28 @@ _PLAN_KEYS = frozenset(
 
 
 def set_config(key: str, value: str) -> str:
-    """Store one setting (validated with the rest of the file); replan when it matters."""
+    """Store one setting (validated with the rest of the file); replan when it matters.
+
+    A setting the plans depend on is journaled with its previous value, so undo puts
+    both the setting and the plans back.
+    """
+    if key not in _PLAN_KEYS or not os.path.exists(paths.database_path()):
+        return config.set_value(key, value)
+    before = config.read_raw().get(key)
     stored = config.set_value(key, value)
-    if key in _PLAN_KEYS and os.path.exists(paths.database_path()):
+    now = utc_now()
+    try:
         ws = open_workspace()
         try:
-            refresh_all(ws)
+            previous = None if before is None else str(before)
+            changed = {key: previous} if previous != stored else None
+            with recording(ws.conn, f"config set {key} {stored}", now, changed):
+                refresh_all(ws, now)
         finally:
             ws.close()
+    except BaseException:
+        config.restore_value(key, None if before is None else str(before))
+        raise
     return stored
 
 
@@ -71,7 +91,7 @@ def refresh_all(ws: Workspace, now: datetime | None = None) -> int:
     """Recompute every plan after a config change or an upgrade; returns the events
     changed. Only what is still to come changes: past events are history."""
     now = now or utc_now()
-    with db.write(ws.conn):
+    with recording(ws.conn, "refresh", now):
         return sum(
             _refresh(ws, i.id, now, keep_history=True)
             for i in interview_rows.all_interviews(ws.conn)
@@ -166,7 +186,8 @@ def log_interview(ws: Workspace, raw: Mapping[str, Any], now: datetime | None = 
     from . import fields
 
     interview = fields.build(raw, ws.settings)
-    with db.write(ws.conn):
+    when = interview.start.isoformat(sep=" ", timespec="minutes")
+    with recording(ws.conn, f"log {interview.company} {when}", now):
         return _insert(ws, interview, now)
 
 
@@ -192,7 +213,7 @@ def edit_interview(
     ws: Workspace, interview_id: int, raw: Mapping[str, Any], now: datetime | None = None
 ) -> None:
     now = now or utc_now()
-    with db.write(ws.conn):
+    with recording(ws.conn, f"edit {interview_id}", now):
         before = interview_rows.get(ws.conn, interview_id)
         from . import fields
 
@@ -211,7 +232,7 @@ def set_status(
     from .parsing import parse_status
 
     status = parse_status(status_text)
-    with db.write(ws.conn):
+    with recording(ws.conn, f"status {interview_id} {status.value}", now):
         return _change_status(ws, interview_id, status, now)
 
 
@@ -242,7 +263,7 @@ def _change_status(ws: Workspace, interview_id: int, status: Status, now: dateti
 
 def promise(ws: Workspace, interview_id: int, day_text: str, now: datetime | None = None) -> date:
     now = now or utc_now()
-    with db.write(ws.conn):
+    with recording(ws.conn, f"promise {interview_id} {day_text.strip()}", now):
         interview = interview_rows.get(ws.conn, interview_id)
         today = now.astimezone(zone(interview.tz)).date()
         from . import fields
@@ -270,7 +291,9 @@ def mark_done(
     from .parsing import parse_kind
 
     kind = parse_kind(kind_text)
-    with db.write(ws.conn):
+    with recording(
+        ws.conn, f"done {interview_id} {kind.value}" + (f" --who {who}" if who else ""), now
+    ):
         interview_rows.get(ws.conn, interview_id)
         candidates = [e for e in event_rows.load(ws.conn, [interview_id]) if e.kind is kind]
         if not candidates:
@@ -349,7 +372,7 @@ def import_file(ws: Workspace, path: str, now: datetime | None = None) -> Import
     added: list[int] = []
     updated: list[int] = []
     statuses: list[tuple[int, Status]] = []
-    with db.write(ws.conn):
+    with recording(ws.conn, f"import {os.path.basename(path)}", now):
         for row in rows:
             existing = interview_rows.find_same(
                 ws.conn, row.interview.company, row.interview.role, row.interview.start
