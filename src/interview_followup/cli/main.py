@@ -8,7 +8,7 @@ import sys
 import click
 
 from interview_followup import __version__
-from interview_followup.cli import config_commands, interview_commands
+from interview_followup.cli import config_commands, history_commands, interview_commands
 from interview_followup.errors import FollowupError
 
 
@@ -51,6 +51,8 @@ def cli() -> None:
 
 
 for _command in interview_commands.COMMANDS:
+    cli.add_command(_command)
+for _command in history_commands.COMMANDS:
     cli.add_command(_command)
 cli.add_command(config_commands.config_group)
 

@@ -131,6 +131,12 @@ def logged_at(conn: sqlite3.Connection, interview_id: int) -> datetime:
     return datetime.fromisoformat(row[0])
 
 
+def ever_logged(conn: sqlite3.Connection, interview_id: int) -> bool:
+    """Whether the interview exists, or did before it was deleted."""
+    row = conn.execute("SELECT 1 FROM interviews WHERE id = ?", (interview_id,)).fetchone()
+    return row is not None
+
+
 def find_same(conn: sqlite3.Connection, company: str, role: str, start: datetime) -> int | None:
     """The interview with this company, role (case-insensitive) and start, if any."""
     for row in conn.execute(

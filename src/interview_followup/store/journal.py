@@ -197,18 +197,37 @@ def _describe_row(item: _Touched) -> list[str]:
         lines.append(
             f"interview {now['interview_id']}: {_step(now)} {_when(old['start'])} -> {_when(now['start'])}"
         )
-    if not lines and {"summary", "description", "alarm_minutes", "categories"} & set(changed):
+    if not lines and "moved_to" in changed:
+        lines.append(f"interview {now['interview_id']}: {_step(now)} kept at {_when(now['start'])}")
+    elif not lines and {"summary", "description", "alarm_minutes", "categories"} & set(changed):
         lines.append(f"interview {now['interview_id']}: {_step(now)} reworded")
     return lines
 
 
+def _order(item: _Touched) -> tuple[int, int, str]:
+    """Interviews first, then each interview's steps in time order."""
+    start = str(item.now["start"]) if item.table == "events" and item.now else ""
+    return (TABLES.index(item.table), item.interview_id or 0, start)
+
+
 def describe(conn: sqlite3.Connection, entry: int) -> list[dict[str, Any]]:
-    """What the entry changed, one line per change, from the rows before and now."""
+    """What the entry changed, one line per change, from the rows before and now. The
+    steps of an interview the entry logged are counted, not listed."""
     changes: list[dict[str, Any]] = []
-    touched = _touched(conn, entry)
+    touched = sorted(_touched(conn, entry), key=_order)
     people = {t.interview_id for t in touched if t.table == "interviewers"}
+    logged = {t.interview_id for t in touched if t.table == "interviews" and t.old is None}
+    steps = {i: 0 for i in logged}
     for item in touched:
+        if item.table == "events" and item.old is None and item.interview_id in logged:
+            steps[item.interview_id] += 1
+    for item in touched:
+        if item.table == "events" and item.old is None and item.interview_id in logged:
+            continue
         lines = _describe_row(item)
+        if item.table == "interviews" and item.old is None:
+            count = steps[item.interview_id]
+            lines = [f"{lines[0]} with {count} step{'s' if count != 1 else ''}"]
         if item.table == "interviews" and item.old is not None and item.interview_id in people:
             lines.append(f"interview {item.interview_id}: changed interviewers")
             people.discard(item.interview_id)
