@@ -128,13 +128,29 @@ def edit(interview_id: int, as_json: bool, **kwargs: Any) -> None:
 
 
 @click.command(name="list")
+@click.option(
+    "--status", "statuses", multiple=True, metavar="S", help="Only this status; repeat for more."
+)
+@click.option(
+    "--open",
+    "only_open",
+    is_flag=True,
+    help="Only processes still open (waiting, heard, next-round, offer).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def list_(as_json: bool) -> None:
+def list_(statuses: tuple[str, ...], only_open: bool, as_json: bool) -> None:
     """One row per interview."""
     from interview_followup import service
+    from interview_followup.model import OPEN_STATUSES
+    from interview_followup.parsing import parse_status
 
+    wanted = {parse_status(s) for s in statuses}
     with workspace(read_config=False) as ws:
         rows = service.interviews(ws)
+    if wanted:
+        rows = [i for i in rows if i.status in wanted]
+    if only_open:
+        rows = [i for i in rows if i.status in OPEN_STATUSES]
     if as_json:
         click.echo(output.dumps([output.interview_json(i) for i in rows]))
     else:
@@ -244,22 +260,32 @@ def status(interview_id: int, status: str, as_json: bool) -> None:
 @click.argument("interview_id", metavar="ID", type=int)
 @click.argument("kind", metavar="KIND")
 @click.option("--who", metavar="NAME", help="Only the step for this person (thank-you notes).")
-def done(interview_id: int, kind: str, who: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def done(interview_id: int, kind: str, who: str | None, as_json: bool) -> None:
     """Mark the steps of one KIND done (e.g. thank-you, follow-up, check-in)."""
     from interview_followup import service
 
     with workspace(create=False) as ws:
         count = service.mark_done(ws, interview_id, kind, who)
+    if as_json:
+        click.echo(
+            output.dumps({"id": interview_id, "kind": kind.strip().lower(), "marked": count})
+        )
+        return
     click.echo(f"Marked {count} {kind.strip().lower()} step{'s' if count != 1 else ''} done.")
 
 
 @click.command()
-def refresh() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def refresh(as_json: bool) -> None:
     """Recompute every plan, e.g. after an upgrade changed the rules or the wording."""
     from interview_followup import service
 
     with workspace() as ws:
         changed = service.refresh_all(ws)
+    if as_json:
+        click.echo(output.dumps({"changed": changed}))
+        return
     click.echo(f"{changed} event{'s' if changed != 1 else ''} changed.")
 
 
