@@ -117,6 +117,9 @@ def plan(
     if interview_id is not None:
         interview_rows.get(ws.conn, interview_id)
     found = event_rows.load(ws.conn, None if interview_id is None else [interview_id])
+    if interview_id is None:  # a deleted interview's (cancelled) events are not its plan
+        live = {i.id for i in interview_rows.all_interviews(ws.conn)}
+        found = [e for e in found if e.interview_id in live]
     if not include_cancelled:
         found = [e for e in found if e.status is not EventStatus.CANCELLED]
     return sort_events(found)
