@@ -9,7 +9,7 @@ import click
 
 from interview_followup.cli import output
 from interview_followup.cli.common import workspace
-from interview_followup.errors import InputError
+from interview_followup.errors import FollowupError, InputError
 
 if TYPE_CHECKING:
     from datetime import date, datetime
@@ -67,8 +67,7 @@ def delete(interview_id: int, yes: bool, as_json: bool) -> None:
             when = interview.start.isoformat(sep=" ", timespec="minutes")
             question = f"Delete interview {interview_id} ({output.one_line(label)}, {when})?"
             if not click.confirm(question, default=False, err=True):
-                click.echo("Nothing deleted.", err=True)
-                raise click.exceptions.Exit(1)
+                raise FollowupError("nothing deleted")
         cancelled = lifecycle.delete_interview(ws, interview_id)
     if as_json:
         click.echo(output.dumps({"id": interview_id, "deleted": True, "cancelled": cancelled}))
