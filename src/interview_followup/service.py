@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import closing
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -70,19 +71,16 @@ def set_config(key: str, value: str) -> str:
     if key not in _PLAN_KEYS or not os.path.exists(paths.database_path()):
         return config.set_value(key, value)
     before = config.read_raw().get(key)
+    previous = None if before is None else str(before)
     stored = config.set_value(key, value)
     now = utc_now()
     try:
-        ws = open_workspace()
-        try:
-            previous = None if before is None else str(before)
+        with closing(open_workspace()) as ws:
             changed = {key: previous} if previous != stored else None
             with recording(ws.conn, f"config set {key} {stored}", now, changed):
                 refresh_all(ws, now)
-        finally:
-            ws.close()
     except BaseException:
-        config.restore_value(key, None if before is None else str(before))
+        config.restore_value(key, previous)  # the plans could not follow: nor does the file
         raise
     return stored
 
