@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
-from . import config
+from . import config, paths
 from .errors import NotFoundError
 from .store import db
 from .store import interviews as interview_rows
@@ -12,7 +13,12 @@ from .store import journal as journal_rows
 from .store.journal import Entry
 from .workspace import Workspace, utc_now
 
-__all__ = ["Entry", "history", "undo"]
+__all__ = ["Entry", "history", "no_store", "undo"]
+
+
+def no_store() -> bool:
+    """No database yet: nothing was ever recorded (and looking must not create one)."""
+    return not os.path.exists(paths.database_path())
 
 
 def undo(ws: Workspace, now: datetime | None = None) -> Entry | None:

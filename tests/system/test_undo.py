@@ -190,3 +190,9 @@ def test_a_setting_the_plans_ignore_is_not_journaled(populated: Cli) -> None:
     entries = populated.json("history")
     populated.ok("config", "set", "feed_cancelled_days", "3")
     assert populated.json("history") == entries
+
+
+def test_undo_and_history_before_anything_was_logged(cli: Cli) -> None:
+    assert cli.ok("undo").out == "Nothing to undo.\n"
+    assert cli.json("history") == []
+    assert snapshot(cli.home) == {}

@@ -85,8 +85,10 @@ def undo(as_json: bool) -> None:
     import, refresh, a policy setting); run again to go further back."""
     from interview_followup import undo as journal
 
-    with workspace(create=False) as ws:
-        entry = journal.undo(ws)
+    entry = None
+    if not journal.no_store():
+        with workspace(create=False) as ws:
+            entry = journal.undo(ws)
     if as_json:
         click.echo(output.dumps({"undone": entry_json(entry) if entry else None}))
     elif entry is None:
@@ -105,9 +107,12 @@ def history(interview_id: int | None, as_json: bool) -> None:
     that changed that interview."""
     from interview_followup import undo as journal
 
-    with workspace(create=False, read_config=False) as ws:
-        entries = journal.history(ws, interview_id)
-        zone_name = ws.settings.zone_name
+    if journal.no_store() and interview_id is None:
+        entries, zone_name = [], ""
+    else:
+        with workspace(create=False, read_config=False) as ws:
+            entries = journal.history(ws, interview_id)
+            zone_name = ws.settings.zone_name
     if as_json:
         click.echo(output.dumps([entry_json(e) for e in entries]))
         return
