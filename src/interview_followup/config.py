@@ -309,6 +309,18 @@ def _check_agreement(name: str, settings: Settings) -> None:
         )
 
 
+def restore_value(name: str, stored: str | None, path: paths.StrPath | None = None) -> None:
+    """Put back one key as the file had it (``None``: absent), as undo does."""
+    path = path or paths.config_path()
+    with locked(path):
+        raw = read_raw(path)
+        if stored is None:
+            raw.pop(name, None)
+        else:
+            raw[name] = stored
+        paths.write_private_file(path, _to_toml(raw))
+
+
 def _to_toml(flat: dict[str, Any]) -> str:
     """A flat map as TOML: plain keys first, then one table per dotted prefix."""
     import json  # only `config set` writes the file

@@ -144,6 +144,17 @@ class Change(NamedTuple):
     ordinal: int | None = None
 
 
+class Move(NamedTuple):
+    """A step the user moved: ``to`` is wall-clock time in the interview's zone, or a
+    day for an all-day step; ``at`` is when (an aware instant)."""
+
+    kind: Kind
+    who: str
+    ordinal: int
+    to: datetime | date
+    at: datetime
+
+
 class Followup(NamedTuple):
     """One step of the plan, as the policy computes it; pure data."""
 

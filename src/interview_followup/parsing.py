@@ -119,6 +119,39 @@ def _parse_day(text: str, reference: date, field: str, business_days: BusinessDa
     )
 
 
+_WHEN_HELP = "use 'tomorrow 14:00', 'monday', 'in 2 business days' or '2027-11-23 14:00'"
+
+
+def parse_when(
+    text: str,
+    reference: date,
+    field: str = "when",
+    business_days: BusinessDays | None = None,
+) -> tuple[date, time | None]:
+    """A day as parse_day reads it, with an optional time: 'tomorrow 14:00', 'monday',
+    'friday at 9:30', '2027-11-23T14:00', or '16:00' alone (today). Without a time the
+    second value is None: the caller keeps the time it had."""
+    phrase = " ".join(str(text).strip().lower().split())
+    if len(phrase) > 100:
+        raise InputError(field, "is too long to be a day and time")
+    phrase = re.sub(r"^(\d{4}-\d{2}-\d{2})t(?=\d)", r"\1 ", phrase)
+    clock: time | None = None
+    timed = re.fullmatch(r"(?:(?P<day>.*?)\s+)?(?:at\s+)?(?P<h>\d{1,2}):(?P<m>\d{2})", phrase)
+    if timed:
+        hour, minute = int(timed["h"]), int(timed["m"])
+        if hour > 23 or minute > 59:
+            raise InputError(field, f"{text!r} has no such time of day; {_WHEN_HELP}")
+        clock = time(hour, minute)
+        phrase = timed["day"] or "today"
+    if not phrase:
+        raise InputError(field, f"expected a day and time; {_WHEN_HELP}")
+    try:
+        day = parse_day(phrase, reference, field, business_days)
+    except InputError:
+        raise InputError(field, f"{text!r} is not a day and time; {_WHEN_HELP}") from None
+    return day, clock
+
+
 def _clean(text: object, field: str, *, multiline: bool) -> str:
     """``text`` stripped, with LF line ends, and free of what no calendar can carry:
     NUL, other control characters, and bytes that were not UTF-8.

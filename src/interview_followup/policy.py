@@ -7,7 +7,7 @@ so the same inputs always give the same plan.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from .model import (
     Followup,
     Interview,
     Kind,
+    Move,
     Person,
     Status,
 )
@@ -52,6 +53,29 @@ class _Draft:
     minutes: int | None  # None for an all-day event
     words: tuple[str, str]
     skipped: tuple[tuple[date, str], ...] = ()  # holidays its count of days stepped over
+
+
+# Where the user moved steps, by (kind, person, ordinal).
+_Placed = dict[tuple[Kind, str, int], datetime | date]
+
+
+def _holding_moves(moves: Iterable[Move], history: Sequence[Change]) -> _Placed:
+    """The moves that still hold: like a done mark, a move of a waiting-period step
+    lapses when a new promise moves that period."""
+    promised = [c.at for c in history if c.type is ChangeType.PROMISE]
+    return {
+        (m.kind, m.who.casefold(), m.ordinal): m.to
+        for m in moves
+        if not (m.kind in _PROMISED_KINDS and promised and m.at < promised[-1])
+    }
+
+
+def _place(draft: _Draft, placed: _Placed) -> _Draft:
+    """The draft where the user moved it, if they did (a day for an all-day step)."""
+    to = placed.get((draft.kind, draft.who.casefold(), draft.ordinal))
+    if to is None or isinstance(to, datetime) != (draft.minutes is not None):
+        return draft
+    return replace(draft, start=to)
 
 
 def thank_you_time(end: datetime, settings: Settings) -> datetime:
@@ -86,7 +110,11 @@ def follow_up_day(
 
 
 def _base_schedule(
-    interview: Interview, history: Sequence[Change], settings: Settings, days: BusinessDays
+    interview: Interview,
+    history: Sequence[Change],
+    settings: Settings,
+    days: BusinessDays,
+    placed: _Placed,
 ) -> list[_Draft]:
     tz = zone(interview.tz)
     interview_day = interview.start.date()
@@ -108,6 +136,10 @@ def _base_schedule(
     revised = promise_is_revised(history, tz)
     fu_day, fu_time = follow_up_day(interview, revised, settings, days)
     fu_at = datetime.combine(fu_day, fu_time)
+    scheduled_fu_day = fu_day
+    moved = placed.get((Kind.FOLLOW_UP, "", 0))
+    if isinstance(moved, datetime):  # the check-ins and the move-on count from it
+        fu_at, fu_day = moved, moved.date()
     if interview.decision_by is None:
         counted_from = interview_day + timedelta(days=1)
     else:
@@ -123,7 +155,7 @@ def _base_schedule(
         settings.no_date_wait_business_days,
         settings.name,
     )
-    skipped = tuple(days.holidays_in(counted_from, fu_day))
+    skipped = tuple(days.holidays_in(counted_from, scheduled_fu_day))
     drafts.append(_Draft(Kind.FOLLOW_UP, "", 0, fu_at, SHORT_MINUTES, words, skipped))
 
     base = fu_day
@@ -134,11 +166,14 @@ def _base_schedule(
         words = texts.check_in(interview, interview_day, number, settings.check_ins, settings.name)
         skipped = tuple(days.holidays_in(base, day))
         drafts.append(_Draft(Kind.CHECK_IN, "", number, at, SHORT_MINUTES, words, skipped))
+    last = placed.get((Kind.CHECK_IN, "", settings.check_ins))
+    if settings.check_ins and isinstance(last, datetime):
+        base = last.date()  # the move-on counts from the last check-in, where it was moved
     move_on_day = days.on_or_after(base + timedelta(days=7))
     words = texts.move_on(interview, interview_day)
     skipped = tuple(days.holidays_in(base + timedelta(days=7), move_on_day))
     drafts.append(_Draft(Kind.MOVE_ON, "", 0, move_on_day, None, words, skipped))
-    return drafts
+    return [_place(draft, placed) for draft in drafts]
 
 
 def _local_day(moment: datetime, tz: ZoneInfo) -> date:
@@ -182,6 +217,8 @@ def schedule(
     settings: Settings,
     days: BusinessDays,
     rounds: Sequence[Interview] = (),
+    *,
+    moves: Iterable[Move] = (),
 ) -> list[Followup]:
     """Every event of the interview with its status, in time order.
 
@@ -191,10 +228,13 @@ def schedule(
     ahead of it when it happened, so what already lay in the past is never rewritten.
     ``rounds`` are the other rounds of its process that the same acceptance withdrew:
     only the latest round carries the one note to the process, naming everyone.
+    A step the user moved stands where they put it, and the steps that count from it
+    follow.
     """
     tz = zone(interview.tz)
     history = sorted(history, key=lambda change: change.at)
-    drafts = _base_schedule(interview, history, settings, days)
+    placed = _holding_moves(moves, history)
+    drafts = _base_schedule(interview, history, settings, days, placed)
     marks = _done_marks(history)
     cancelled: set[int] = set()  # positions in drafts
 
@@ -223,7 +263,9 @@ def schedule(
                 ahead_of_it = starts_at(interview.start, tz) > change.at
                 words = texts.withdraw(interview, rounds, ahead_of_it, settings.name)
                 skipped = tuple(days.holidays_in(today + timedelta(days=1), at.date()))
-                extra = _Draft(Kind.WITHDRAW, "", 0, at, SHORT_MINUTES, words, skipped)
+                extra = _place(
+                    _Draft(Kind.WITHDRAW, "", 0, at, SHORT_MINUTES, words, skipped), placed
+                )
                 drafts, cancelled = _put_extra(drafts, cancelled, extra)
         elif change.status in _CLOSING:
             cancelled |= {i for i in ahead if drafts[i].kind is not Kind.THANK_YOU}
@@ -234,7 +276,9 @@ def schedule(
                 at = datetime.combine(days.add(counted_from, 2), settings.follow_up_time)
                 words = texts.stay_in_touch(interview, settings.name)
                 skipped = tuple(days.holidays_in(counted_from + timedelta(days=1), at.date()))
-                extra = _Draft(Kind.STAY_IN_TOUCH, "", 0, at, SHORT_MINUTES, words, skipped)
+                extra = _place(
+                    _Draft(Kind.STAY_IN_TOUCH, "", 0, at, SHORT_MINUTES, words, skipped), placed
+                )
                 drafts, cancelled = _put_extra(drafts, cancelled, extra)
 
     events = [

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import closing
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from . import config, paths
 from .errors import NotFoundError
 from .model import OPEN_STATUSES, Change, ChangeType, Event, EventStatus, Interview, Status
-from .store import db, lookup
 from .store import events as event_rows
 from .store import interviews as interview_rows
+from .store import lookup
+from .store.journal import recording
 from .timezones import starts_at, zone
 from .workspace import Workspace, agenda, open_workspace, remember_zone, user_zone, utc_now
 
@@ -37,7 +39,8 @@ def _refresh(ws: Workspace, interview_id: int, now: datetime, *, keep_history: b
     days = ws.days_for(interview)
     interview_rows.set_holiday_region(ws.conn, interview, days.region)
     settings = ws.settings._replace(timezone=ws.settings.zone_name)  # the user's own zone
-    steps = policy.schedule(interview, history, settings, days, rounds)
+    moves = event_rows.moves(ws.conn, interview_id)
+    steps = policy.schedule(interview, history, settings, days, rounds, moves=moves)
     return event_rows.reconcile(
         ws.conn,
         interview_id,
@@ -47,6 +50,11 @@ def _refresh(ws: Workspace, interview_id: int, now: datetime, *, keep_history: b
         now,
         keep_history=keep_history,
     )
+
+
+def replan(ws: Workspace, interview_id: int, now: datetime) -> int:
+    """Store the policy's plan of one interview again (inside a write); events changed."""
+    return _refresh(ws, interview_id, now)
 
 
 # Settings the schedule depends on: changing one recomputes every plan.
@@ -68,14 +76,25 @@ _PLAN_KEYS = frozenset(
 
 
 def set_config(key: str, value: str) -> str:
-    """Store one setting (validated with the rest of the file); replan when it matters."""
+    """Store one setting (validated with the rest of the file); replan when it matters.
+
+    A setting the plans depend on is journaled with its previous value, so undo puts
+    both the setting and the plans back.
+    """
+    if key not in _PLAN_KEYS or not os.path.exists(paths.database_path()):
+        return config.set_value(key, value)
+    before = config.read_raw().get(key)
+    previous = None if before is None else str(before)
     stored = config.set_value(key, value)
-    if key in _PLAN_KEYS and os.path.exists(paths.database_path()):
-        ws = open_workspace()
-        try:
-            refresh_all(ws)
-        finally:
-            ws.close()
+    now = utc_now()
+    try:
+        with closing(open_workspace()) as ws:
+            changed = {key: previous} if previous != stored else None
+            with recording(ws.conn, f"config set {key} {stored}", now, changed):
+                refresh_all(ws, now)
+    except BaseException:
+        config.restore_value(key, previous)  # the plans could not follow: nor does the file
+        raise
     return stored
 
 
@@ -83,7 +102,7 @@ def refresh_all(ws: Workspace, now: datetime | None = None) -> int:
     """Recompute every plan after a config change or an upgrade; returns the events
     changed. Only what is still to come changes: past events are history."""
     now = now or utc_now()
-    with db.write(ws.conn):
+    with recording(ws.conn, "refresh", now):
         return sum(
             _refresh(ws, i.id, now, keep_history=True)
             for i in interview_rows.all_interviews(ws.conn)
@@ -109,6 +128,9 @@ def plan(
     if interview_id is not None:
         interview_rows.get(ws.conn, interview_id)
     found = event_rows.load(ws.conn, None if interview_id is None else [interview_id])
+    if interview_id is None:  # a deleted interview's (cancelled) events are not its plan
+        live = {i.id for i in interview_rows.all_interviews(ws.conn)}
+        found = [e for e in found if e.interview_id in live]
     if not include_cancelled:
         found = [e for e in found if e.status is not EventStatus.CANCELLED]
     return sort_events(found)
@@ -171,21 +193,13 @@ def validate_new_interview(raw: Mapping[str, Any]) -> None:
     fields.build(raw, config.load())
 
 
-def validate_import(path: str, *, company: str = "", tz: str = "") -> None:
-    """Check every row of an import file without opening (or creating) the database."""
-    from pathlib import Path
-
-    from . import importer
-
-    importer.read(Path(path), config.load(), company=company, tz=tz)
-
-
 def log_interview(ws: Workspace, raw: Mapping[str, Any], now: datetime | None = None) -> int:
     now = now or utc_now()
     from . import fields
 
     interview = fields.build(raw, ws.settings)
-    with db.write(ws.conn):
+    when = interview.start.isoformat(sep=" ", timespec="minutes")
+    with recording(ws.conn, f"log {interview.company} {when}", now):
         return _insert(ws, interview, now)
 
 
@@ -212,7 +226,7 @@ def edit_interview(
 ) -> tuple[Interview, Interview]:
     """Apply an edit; returns the interview before and after it."""
     now = now or utc_now()
-    with db.write(ws.conn):
+    with recording(ws.conn, f"edit {interview_id}", now):
         before = interview_rows.get(ws.conn, interview_id)
         from . import fields
 
@@ -239,7 +253,7 @@ def set_status(
     from .parsing import parse_status
 
     status = parse_status(status_text)
-    with db.write(ws.conn):
+    with recording(ws.conn, f"status {interview_id} {status.value}", now):
         return _change_status(ws, interview_id, status, now)
 
 
@@ -276,7 +290,7 @@ def _change_status(ws: Workspace, interview_id: int, status: Status, now: dateti
 
 def promise(ws: Workspace, interview_id: int, day_text: str, now: datetime | None = None) -> date:
     now = now or utc_now()
-    with db.write(ws.conn):
+    with recording(ws.conn, f"promise {interview_id} {day_text.strip()}", now):
         interview = interview_rows.get(ws.conn, interview_id)
         today = now.astimezone(zone(interview.tz)).date()
         from . import fields
@@ -306,7 +320,13 @@ def mark_done(
     from .parsing import parse_kind
 
     kind = parse_kind(kind_text)
-    with db.write(ws.conn):
+    with recording(
+        ws.conn,
+        f"done {interview_id} {kind.value}"
+        + (f" --who {who}" if who else "")
+        + (" --all" if every else ""),
+        now,
+    ):
         interview_rows.get(ws.conn, interview_id)
         candidates = [e for e in event_rows.load(ws.conn, [interview_id]) if e.kind is kind]
         if not candidates:
@@ -355,48 +375,3 @@ def interview_labels() -> list[lookup.Label]:
     """Each interview's id, company, role, start and status, for shell completion:
     read-only, without the config, never creating or migrating the database."""
     return lookup.interview_labels(paths.database_path())
-
-
-class ImportReport(NamedTuple):
-    added: list[int]
-    updated: list[int]
-    ignored_columns: list[str]
-
-
-def import_file(
-    ws: Workspace, path: str, now: datetime | None = None, *, company: str = "", tz: str = ""
-) -> ImportReport:
-    """Validate every row, then add or update all of them in one transaction."""
-    from pathlib import Path
-
-    from . import importer
-
-    now = now or utc_now()
-    rows, ignored = importer.read(Path(path), ws.settings, company=company, tz=tz)
-    added: list[int] = []
-    updated: list[int] = []
-    statuses: list[tuple[int, Status]] = []
-    with db.write(ws.conn):
-        for row in rows:
-            existing = interview_rows.find_same(
-                ws.conn, row.interview.company, row.interview.role, row.interview.start
-            )
-            if existing is None:
-                interview_id = _insert(ws, row.interview, now)
-                added.append(interview_id)
-            else:
-                interview_id = existing
-                before = interview_rows.get(ws.conn, existing)
-                _update(ws, before, row.interview._replace(id=existing, status=before.status), now)
-                updated.append(existing)
-            if row.status is not None:
-                statuses.append((interview_id, row.status))
-        # After every row is in, acceptances last, so the result does not depend on the
-        # order of the rows; a process an acceptance withdrew stays withdrawn, so
-        # importing the same file again changes nothing.
-        statuses.sort(key=lambda pair: pair[1] is Status.ACCEPTED)
-        for interview_id, status in statuses:
-            if status in OPEN_STATUSES and _closed_by_acceptance(ws, interview_id):
-                continue
-            _change_status(ws, interview_id, status, now)
-    return ImportReport(added, updated, ignored)

@@ -175,6 +175,21 @@ class SinkContract:
         assert report["created"] > 0 and report["failed"] == 0
         assert_server_matches_plan(harness)
 
+    def test_move_delete_and_undo_reach_the_calendar(self, harness: Harness) -> None:
+        first, second = log_interviews()
+        harness.sync()
+        ok("move", str(second), "follow-up", "2030-03-25 15:00")
+        ok("delete", str(first), "--yes")
+        report = harness.sync()
+        assert report["deleted"] > 0 and report["updated"] >= 3  # the follow-up and check-ins
+        assert not any(e["interview_id"] == first for e in plan_now().values())
+        assert_server_matches_plan(harness)
+        ok("undo")  # the deletion: its steps come back under their UIDs
+        ok("undo")  # the move
+        report = harness.sync()
+        assert report["created"] > 0 and report["updated"] >= 3 and report["failed"] == 0
+        assert_server_matches_plan(harness)
+
     def test_bad_flag_value_writes_nothing(self, harness: Harness) -> None:
         log_interviews()
         before = harness.snapshot()

@@ -193,6 +193,28 @@ CASES = [
     pytest.param(
         ["edit", "1", "--add-interviewer", "Bob <bob@x>"], "add-interviewer", id="edit-add-bad"
     ),
+    # delete
+    pytest.param(["delete", "1"], "--yes", id="delete-without-yes"),
+    pytest.param(["delete", "99", "--yes"], "id", id="delete-unknown-id"),
+    pytest.param(["delete", "one", "--yes"], "ID", id="delete-id-not-a-number"),
+    # move
+    pytest.param(["move", "1", "follow-up", "2020-01-06 10:00"], "when", id="move-past"),
+    pytest.param(["move", "1", "follow-up", "someday"], "when", id="move-words"),
+    pytest.param(["move", "1", "follow-up", "tomorrow 25:00"], "when", id="move-hour-25"),
+    pytest.param(["move", "1", "follow-up", "2027-02-30 10:00"], "when", id="move-feb-30"),
+    pytest.param(["move", "1", "follow-up", ""], "when", id="move-empty"),
+    pytest.param(["move", "2", "decision-day", "2027-12-27 10:00"], "when", id="move-all-day-time"),
+    pytest.param(["move", "2", "move-on", "2020-01-06"], "when", id="move-all-day-past"),
+    pytest.param(["move", "1", "thanks", "tomorrow"], "kind", id="move-unknown-kind"),
+    pytest.param(["move", "1", "withdraw", "tomorrow"], "kind", id="move-absent-kind"),
+    pytest.param(["move", "1", "thank-you", "tomorrow", "--who", "Nobody"], "who", id="move-who"),
+    pytest.param(["move", "99", "follow-up", "tomorrow"], "id", id="move-unknown-id"),
+    pytest.param(["move", "1", "follow-up"], "WHEN", id="move-no-when"),
+    # show, history, list
+    pytest.param(["show", "99"], "id", id="show-unknown-id"),
+    pytest.param(["show", "x"], "ID", id="show-id-not-a-number"),
+    pytest.param(["history", "99"], "id", id="history-unknown-id"),
+    pytest.param(["list", "--status", "hired"], "status", id="list-unknown-status"),
     # files and ranges
     pytest.param(["import", "/nonexistent/interviews.csv"], "file", id="import-missing"),
     pytest.param(

@@ -16,7 +16,7 @@ import click
 
 from interview_followup.cli import completion, output
 from interview_followup.cli.common import INTERVIEW_ID, NEGATIVE_NUMBERS, workspace
-from interview_followup.errors import FollowupError, InputError
+from interview_followup.errors import InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -206,13 +206,29 @@ def edit(interview_id: int, as_json: bool, **kwargs: Any) -> None:
 
 
 @click.command(name="list")
+@click.option(
+    "--status", "statuses", multiple=True, metavar="S", help="Only this status; repeat for more."
+)
+@click.option(
+    "--open",
+    "only_open",
+    is_flag=True,
+    help="Only processes still open (waiting, heard, next-round, offer).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def list_(as_json: bool) -> None:
+def list_(statuses: tuple[str, ...], only_open: bool, as_json: bool) -> None:
     """One row per interview."""
     from interview_followup import service
+    from interview_followup.model import OPEN_STATUSES
+    from interview_followup.parsing import parse_status
 
+    wanted = {parse_status(s) for s in statuses}
     with workspace(read_config=False, reading=True) as ws:
         rows = service.interviews(ws)
+    if wanted:
+        rows = [i for i in rows if i.status in wanted]
+    if only_open:
+        rows = [i for i in rows if i.status in OPEN_STATUSES]
     if as_json:
         click.echo(output.dumps([output.interview_json(i) for i in rows]))
     else:
@@ -339,108 +355,36 @@ def status(interview_id: int, status: str, as_json: bool) -> None:
 @click.argument("kind", metavar="KIND", shell_complete=completion.kinds)
 @click.option("--who", metavar="NAME", help="Only the step for this person (thank-you notes).")
 @click.option("--all", "every", is_flag=True, help="Every step of this KIND still open.")
-def done(interview_id: int, kind: str, who: str | None, every: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def done(interview_id: int, kind: str, who: str | None, every: bool, as_json: bool) -> None:
     """Mark the next step of one KIND done (e.g. thank-you, follow-up, check-in)."""
     from interview_followup import service
 
     with workspace(create=False) as ws:
         marked = service.mark_done(ws, interview_id, kind, who, every)
         user_tz = service.user_zone(ws)
+    if as_json:
+        steps = [output.event_json(event) for event in marked]
+        click.echo(
+            output.dumps({"id": interview_id, "kind": kind.strip().lower(), "marked": steps})
+        )
+        return
     for event in marked:
         click.echo(f"Marked done: {output.one_line(event.summary)} ({output.when(event, user_tz)})")
 
 
 @click.command()
-def refresh() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def refresh(as_json: bool) -> None:
     """Recompute every plan, e.g. after an upgrade changed the rules or the wording."""
     from interview_followup import service
 
     with workspace() as ws:
         changed = service.refresh_all(ws)
+    if as_json:
+        click.echo(output.dumps({"changed": changed}))
+        return
     click.echo(f"{changed} event{'s' if changed != 1 else ''} changed.")
 
 
-@click.command(name="import")
-@click.argument("path", metavar="FILE", type=click.Path())
-@click.option("--company", default="", help="Company of the rows and events that name none.")
-@click.option(
-    "--tz",
-    default="",
-    metavar="ZONE",
-    help="Zone of the rows that name none, and of an invitation's UTC or floating times.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def import_(path: str, company: str, tz: str, as_json: bool) -> None:
-    """Add or update interviews from a CSV, JSON or iCalendar (.ics) file; nothing is
-    written if a row is bad.
-
-    CSV may be separated by commas, semicolons or tabs; an empty cell means the default.
-    Each event of a calendar file is read as `log --from-invite` reads one.
-    """
-    from interview_followup import service
-
-    # A bad file creates nothing, not even the database.
-    service.validate_import(path, company=company, tz=tz)
-    with workspace() as ws:
-        report = service.import_file(ws, path, company=company, tz=tz)
-    if as_json:
-        click.echo(
-            output.dumps(
-                {
-                    "added": report.added,
-                    "updated": report.updated,
-                    "ignored_columns": report.ignored_columns,
-                }
-            )
-        )
-        return
-    if report.ignored_columns:
-        click.echo(f"Ignored columns: {', '.join(report.ignored_columns)}", err=True)
-    click.echo(f"Imported {len(report.added)} new and updated {len(report.updated)} interviews.")
-
-
-@click.command()
-@click.option(
-    "-o",
-    "--output",
-    "target",
-    default="-",
-    metavar="FILE|-",
-    help="Where to write (default: stdout).",
-)
-def export(target: str) -> None:
-    """Write every event as one iCalendar file, cancelled ones included."""
-    from pathlib import Path
-
-    from interview_followup.export import export as export_calendar
-
-    if target != "-":
-        _check_writable(target)  # before any work: nothing is rendered for nowhere
-    with workspace(reading=True) as ws:
-        data = export_calendar(ws)
-    if target == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        try:
-            Path(target).write_bytes(data)
-        except OSError as error:
-            raise FollowupError(f"cannot write {target}: {error.strerror}") from None
-        click.echo(f"Wrote {target}.", err=True)
-
-
-def _check_writable(target: str) -> None:
-    import os
-
-    from interview_followup.errors import InputError
-
-    folder = os.path.dirname(os.path.abspath(target))
-    if os.path.isdir(target):
-        raise InputError("output", f"{target} is a folder; name a file in it")
-    if not os.path.isdir(folder):
-        raise InputError("output", f"cannot write {target}: there is no folder {folder}")
-    if not os.access(folder, os.W_OK):
-        raise InputError("output", f"cannot write {target}: the folder {folder} is not writable")
-
-
-COMMANDS = [log, edit, list_, plan, agenda, promise, status, done, refresh, import_, export]
+COMMANDS = [log, edit, list_, plan, agenda, promise, status, done, refresh]

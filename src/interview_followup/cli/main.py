@@ -9,7 +9,12 @@ import sys
 import click
 
 from interview_followup import __version__
-from interview_followup.cli import config_commands, interview_commands
+from interview_followup.cli import (
+    config_commands,
+    file_commands,
+    history_commands,
+    interview_commands,
+)
 from interview_followup.errors import FollowupError
 
 
@@ -49,7 +54,11 @@ def cli() -> None:
     """
 
 
-for _command in interview_commands.COMMANDS:
+for _command in [
+    *interview_commands.COMMANDS,
+    *file_commands.COMMANDS,
+    *history_commands.COMMANDS,
+]:
     cli.add_command(_command)
 cli.add_command(config_commands.config_group)
 

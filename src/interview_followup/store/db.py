@@ -174,12 +174,46 @@ def _m004_countries_and_marks(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m005_journal(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        -- A deleted interview keeps its rows (undo brings it back); its events are cancelled.
+        ALTER TABLE interviews ADD COLUMN deleted_at TEXT;
+        -- Where the user moved a step, and when: the policy places the step there.
+        ALTER TABLE events ADD COLUMN moved_to TEXT;
+        ALTER TABLE events ADD COLUMN moved_at TEXT;
+        -- One entry per command that changed data; `undo` reverts the latest not undone.
+        CREATE TABLE journal (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            command TEXT NOT NULL,
+            changes TEXT NOT NULL DEFAULT '[]',
+            -- For `config set`: {key: the value in config.toml before, or null}
+            config TEXT,
+            undone_at TEXT
+        );
+        -- Each row an entry changed, as it was before (old is NULL: the entry added it).
+        CREATE TABLE journal_rows (
+            entry_id INTEGER NOT NULL REFERENCES journal(id) ON DELETE CASCADE,
+            tbl TEXT NOT NULL,
+            key TEXT NOT NULL,
+            interview_id INTEGER,
+            old TEXT,
+            PRIMARY KEY (entry_id, tbl, key)
+        );
+        CREATE INDEX journal_rows_by_interview ON journal_rows(interview_id, entry_id);
+        """,
+    )
+
+
 # Forward-only, in order; the schema version is their count (PRAGMA user_version).
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m001_initial,
     _m002_rendered_events,
     _m003_event_versions,
     _m004_countries_and_marks,
+    _m005_journal,
 ]
 
 
@@ -303,7 +337,11 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One write transaction, taking the write lock up front so no update is lost.
 
     A database error (locked too long, disk full, read-only) becomes a StoreError.
+    Inside another write it joins that transaction, which commits or rolls back as one.
     """
+    if conn.in_transaction:
+        yield conn
+        return
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 
-from interview_followup.model import UID_DOMAIN, Event, EventStatus, Followup, Kind
+from interview_followup.model import UID_DOMAIN, Event, EventStatus, Followup, Kind, Move
 from interview_followup.timezones import starts_at, zone
 
 from .db import meta
@@ -154,6 +154,11 @@ def reconcile(
 
 def _cancel_orphan(conn: sqlite3.Connection, uid: str, stamp: str) -> None:
     """A step that left the plan (an interviewer removed, fewer check-ins) is cancelled."""
+    cancel(conn, uid, stamp)
+
+
+def cancel(conn: sqlite3.Connection, uid: str, stamp: str) -> None:
+    """Cancel one event: SEQUENCE rises so every calendar hears of it."""
     row = conn.execute("SELECT * FROM events WHERE uid = ?", (uid,)).fetchone()
     content = _hashed_fields(
         row["summary"], row["description"], row["start"], row["end"], bool(row["all_day"]), row["tz"],
@@ -296,3 +301,32 @@ def save_rendered(
         "UPDATE events SET ics = ? WHERE uid = ? AND hash = ? AND sequence = ?",
         [(text, event.uid, event.hash, event.sequence) for event, text in rendered],
     )
+
+
+def set_move(conn: sqlite3.Connection, uid: str, to: datetime | date, at: datetime) -> None:
+    """Note where the user moved a step (wall-clock time in its zone, or a day)."""
+    conn.execute(
+        "UPDATE events SET moved_to = ?, moved_at = ? WHERE uid = ?",
+        (to.isoformat(), at.isoformat(timespec="microseconds"), uid),
+    )
+
+
+def moves(conn: sqlite3.Connection, interview_id: int) -> list[Move]:
+    """The steps of one interview that the user moved, for the policy to place."""
+    rows = conn.execute(
+        "SELECT kind, who, idx, moved_to, moved_at FROM events"
+        " WHERE interview_id = ? AND moved_to IS NOT NULL",
+        (interview_id,),
+    )
+    return [
+        Move(
+            kind=Kind(row["kind"]),
+            who=row["who"],
+            ordinal=row["idx"],
+            to=datetime.fromisoformat(row["moved_to"])
+            if "T" in row["moved_to"]
+            else date.fromisoformat(row["moved_to"]),
+            at=datetime.fromisoformat(row["moved_at"]),
+        )
+        for row in rows
+    ]

@@ -62,14 +62,18 @@ def _interviewers(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[Pe
 
 
 def get(conn: sqlite3.Connection, interview_id: int) -> Interview:
-    row = conn.execute("SELECT * FROM interviews WHERE id = ?", (interview_id,)).fetchone()
+    row = conn.execute(
+        "SELECT * FROM interviews WHERE id = ? AND deleted_at IS NULL", (interview_id,)
+    ).fetchone()
     if row is None:
         raise NotFoundError("id", f"there is no interview {interview_id} (see: followup list)")
     return _row_to_interview(row, _interviewers(conn, [interview_id])[interview_id])
 
 
 def all_interviews(conn: sqlite3.Connection) -> list[Interview]:
-    rows = conn.execute("SELECT * FROM interviews ORDER BY start, id").fetchall()
+    rows = conn.execute(
+        "SELECT * FROM interviews WHERE deleted_at IS NULL ORDER BY start, id"
+    ).fetchall()
     people = _interviewers(conn, [row["id"] for row in rows])
     return [_row_to_interview(row, people[row["id"]]) for row in rows]
 
@@ -138,10 +142,29 @@ def set_status(conn: sqlite3.Connection, interview_id: int, status: Status, now:
     )
 
 
+def mark_deleted(conn: sqlite3.Connection, interview_id: int, now: datetime) -> None:
+    """Deleted, not dropped: undo can bring it back, and its cancelled events stay."""
+    conn.execute(
+        "UPDATE interviews SET deleted_at = ?, updated_at = ? WHERE id = ?",
+        (_iso(now), _iso(now), interview_id),
+    )
+
+
+def logged_at(conn: sqlite3.Connection, interview_id: int) -> datetime:
+    row = conn.execute("SELECT created_at FROM interviews WHERE id = ?", (interview_id,)).fetchone()
+    return datetime.fromisoformat(row[0])
+
+
+def ever_logged(conn: sqlite3.Connection, interview_id: int) -> bool:
+    """Whether the interview exists, or did before it was deleted."""
+    row = conn.execute("SELECT 1 FROM interviews WHERE id = ?", (interview_id,)).fetchone()
+    return row is not None
+
+
 def find_same(conn: sqlite3.Connection, company: str, role: str, start: datetime) -> int | None:
     """The interview with this company, role (case-insensitive) and start, if any."""
     for row in conn.execute(
-        "SELECT id, company, role FROM interviews WHERE start = ?",
+        "SELECT id, company, role FROM interviews WHERE start = ? AND deleted_at IS NULL",
         (start.isoformat(timespec="minutes"),),
     ):
         if _same_process(row, company, role):
@@ -153,7 +176,8 @@ def find_open_rounds(conn: sqlite3.Connection, company: str, role: str, exclude:
     """Open interviews for the same company and role: earlier rounds of one process."""
     open_values = [s.value for s in (Status.WAITING, Status.HEARD, Status.OFFER, Status.NEXT_ROUND)]
     rows = conn.execute(
-        f"SELECT id, company, role FROM interviews WHERE id != ? AND status IN ({','.join('?' * 4)})",
+        "SELECT id, company, role FROM interviews WHERE id != ? AND deleted_at IS NULL"
+        f" AND status IN ({','.join('?' * 4)})",
         [exclude, *open_values],
     )
     return [int(row["id"]) for row in rows if _same_process(row, company, role)]

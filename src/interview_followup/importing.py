@@ -1,0 +1,69 @@
+"""Importing a file of interviews: every row checked first, then all of them in one
+transaction, with their statuses applied as `followup status` would."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import NamedTuple
+
+from . import config
+from .model import OPEN_STATUSES, Status
+from .service import _change_status, _closed_by_acceptance, _insert, _update
+from .store import interviews as interview_rows
+from .store.journal import recording
+from .workspace import Workspace, utc_now
+
+
+def validate_import(path: str, *, company: str = "", tz: str = "") -> None:
+    """Check every row of an import file without opening (or creating) the database."""
+    from pathlib import Path
+
+    from . import importer
+
+    importer.read(Path(path), config.load(), company=company, tz=tz)
+
+
+class ImportReport(NamedTuple):
+    added: list[int]
+    updated: list[int]
+    ignored_columns: list[str]
+
+
+def import_file(
+    ws: Workspace, path: str, now: datetime | None = None, *, company: str = "", tz: str = ""
+) -> ImportReport:
+    """Validate every row, then add or update all of them in one transaction."""
+    from pathlib import Path
+
+    from . import importer
+
+    now = now or utc_now()
+    rows, ignored = importer.read(Path(path), ws.settings, company=company, tz=tz)
+    added: list[int] = []
+    updated: list[int] = []
+    statuses: list[tuple[int, Status]] = []
+    with recording(ws.conn, f"import {os.path.basename(path)}", now):
+        for row in rows:
+            existing = interview_rows.find_same(
+                ws.conn, row.interview.company, row.interview.role, row.interview.start
+            )
+            if existing is None:
+                interview_id = _insert(ws, row.interview, now)
+                added.append(interview_id)
+            else:
+                interview_id = existing
+                before = interview_rows.get(ws.conn, existing)
+                _update(ws, before, row.interview._replace(id=existing, status=before.status), now)
+                updated.append(existing)
+            if row.status is not None:
+                statuses.append((interview_id, row.status))
+        # After every row is in, acceptances last, so the result does not depend on the
+        # order of the rows; a process an acceptance withdrew stays withdrawn, so
+        # importing the same file again changes nothing.
+        statuses.sort(key=lambda pair: pair[1] is Status.ACCEPTED)
+        for interview_id, status in statuses:
+            if status in OPEN_STATUSES and _closed_by_acceptance(ws, interview_id):
+                continue
+            _change_status(ws, interview_id, status, now)
+    return ImportReport(added, updated, ignored)
