@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
-from interview_followup import ical
 from interview_followup.errors import RemoteError
 from interview_followup.model import UID_DOMAIN, Event
+from interview_followup.sinks import caldav_items
 from interview_followup.sinks.base import (
     CalendarMissing,
     ItemFailed,
@@ -27,6 +27,7 @@ from interview_followup.sinks.base import (
     Sink,
     Unavailable,
 )
+from interview_followup.sinks.content import RemoteContent, Write
 
 DAV = "{DAV:}"
 CS = "{http://calendarserver.org/ns/}"
@@ -40,6 +41,13 @@ _MARKERS = (
     '<d:propfind xmlns:d="DAV:" xmlns:cs="http://calendarserver.org/ns/">'
     "<d:prop><cs:getctag/><d:sync-token/></d:prop></d:propfind>"
 )
+# RFC 4791 calendar-multiget: the content of several items in one request.
+_MULTIGET = (
+    '<?xml version="1.0" encoding="utf-8"?>'
+    '<c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">'
+    "<d:prop><d:getetag/><c:calendar-data/></d:prop>{hrefs}</c:calendar-multiget>"
+)
+CALDAV = "{urn:ietf:params:xml:ns:caldav}"
 # RFC 4791 calendar-query: the items holding one UID, whatever they are called.
 _BY_UID = (
     '<?xml version="1.0" encoding="utf-8"?>'
@@ -216,13 +224,39 @@ class CalDAVSink(Sink):
             )
         return items
 
+    def read_items(self, items: Mapping[str, RemoteItem]) -> dict[str, RemoteContent]:
+        by_path = {unquote(item.remote_id): uid for uid, item in items.items()}
+        found: dict[str, RemoteContent] = {}
+        if not by_path:
+            return found
+        hrefs = "".join(f"<d:href>{escape(item.remote_id)}</d:href>" for item in items.values())
+        tree = self._multistatus("REPORT", 1, _MULTIGET.format(hrefs=hrefs))
+        for response in tree.findall(f"{DAV}response"):
+            path = unquote(urlsplit(response.findtext(f"{DAV}href") or "").path)
+            uid = by_path.get(path)
+            text = response.findtext(f".//{CALDAV}calendar-data")
+            if uid is None or not text:
+                continue  # gone meanwhile (a 404 inside the answer)
+            etag = response.findtext(f".//{DAV}getetag")
+            content = caldav_items.read(
+                items[uid].remote_id, etag.strip() if etag else None, text, uid
+            )
+            if content is not None:
+                found[uid] = content
+        return found
+
     def remote_id_for(self, event: Event, generation: int) -> str:
         return urlsplit(urljoin(self.calendar_url, f"{event.uid_stem}.ics")).path
 
     def _write(
-        self, event: Event, remote_id: str, condition: dict[str, str], what: str
+        self,
+        event: Event,
+        remote_id: str,
+        condition: dict[str, str],
+        what: str,
+        write: Write | None = None,
     ) -> RemoteItem:
-        body = ical.render_single(event).decode("utf-8")
+        body = caldav_items.body(event, write)
         headers = {"Content-Type": "text/calendar; charset=utf-8", **condition}
         response = self._request(urljoin(self.calendar_url, remote_id), "PUT", what, body, headers)
         if response.status not in (200, 201, 204):
@@ -257,9 +291,9 @@ class CalDAVSink(Sink):
                 etag = found.findtext(f".//{DAV}getetag")
                 self.delete(RemoteItem(path, etag.strip() if etag else None))
 
-    def update(self, event: Event, item: RemoteItem) -> RemoteItem:
+    def update(self, event: Event, item: RemoteItem, write: Write | None = None) -> RemoteItem:
         condition = {"If-Match": item.etag} if item.etag else {}
-        return self._write(event, item.remote_id, condition, f"updating '{event.summary}'")
+        return self._write(event, item.remote_id, condition, f"updating '{event.summary}'", write)
 
     def delete(self, item: RemoteItem) -> None:
         what = f"deleting {item.remote_id}"

@@ -11,7 +11,8 @@ import json
 import os
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from interview_followup.errors import RemoteError
@@ -25,9 +26,22 @@ from interview_followup.sinks.base import (
     Sink,
     Unavailable,
 )
+from interview_followup.sinks.content import (
+    ALARM,
+    DESCRIPTION,
+    TIME,
+    TITLE,
+    Fields,
+    RemoteContent,
+    Write,
+    fields_of,
+)
 from interview_followup.sinks.google_auth import RELOGIN_HINT as _RELOGIN
 
 UID_KEY = "followupUid"
+MARK_KEY = "followupMark"  # our stamp: which fields are still as we wrote them
+ALARM_KEY = "followupAlarm"  # the minutes of our reminder among the user's
+CANCELLED_KEY = "followupCancelled"  # "1": kept as cancelled (Google's own word deletes)
 MAX_ATTEMPTS = 6
 _RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -39,27 +53,92 @@ def _when(value: Any, tz: str, all_day: bool) -> dict[str, str]:
     return {"dateTime": value.isoformat(), "timeZone": tz}
 
 
-def event_body(event: Event) -> dict[str, Any]:
-    """The API resource for one of our events. Never any attendee or organizer."""
-    overrides = (
-        [] if event.alarm_minutes is None else [{"method": "popup", "minutes": event.alarm_minutes}]
-    )
+def _reminders(alarm: int | None, current: dict[str, Any] | None) -> dict[str, Any]:
+    """Our reminder among the user's own ones (a patch replaces the whole list)."""
+    others: list[dict[str, Any]] = []
+    if current is not None:
+        ours = _private(current).get(ALARM_KEY)
+        others = [
+            r
+            for r in current.get("reminders", {}).get("overrides", [])
+            if not (r.get("method") == "popup" and str(r.get("minutes")) == ours)
+        ]
+    mine = [] if alarm is None else [{"method": "popup", "minutes": alarm}]
+    return {"useDefault": False, "overrides": mine + others}
+
+
+def _private(resource: dict[str, Any]) -> dict[str, str]:
+    found = resource.get("extendedProperties", {}).get("private", {})
+    return found if isinstance(found, dict) else {}
+
+
+def _marks(event: Event, write: Write) -> dict[str, Any]:
+    result = write.result
     return {
-        "summary": event.summary,
-        "description": event.description,
-        "start": _when(event.start, event.tz, event.all_day),
-        "end": _when(event.end, event.tz, event.all_day),
-        "status": "confirmed",
-        "transparency": "transparent" if event.all_day else "opaque",
-        "reminders": {"useDefault": False, "overrides": overrides},
-        "extendedProperties": {
-            "private": {
-                UID_KEY: event.uid,
-                "followupKind": event.kind.value,
-                "followupInterview": str(event.interview_id),
-            }
-        },
+        "private": {
+            UID_KEY: event.uid,
+            "followupKind": event.kind.value,
+            "followupInterview": str(event.interview_id),
+            MARK_KEY: write.stamp(event.sequence),
+            ALARM_KEY: "" if result.alarm is None else str(result.alarm),
+            CANCELLED_KEY: "1" if result.cancelled else "",
+        }
     }
+
+
+def event_body(event: Event, write: Write | None = None) -> dict[str, Any]:
+    """The API resource for one of our events, or the patch that ``write`` makes.
+    Never any attendee or organizer."""
+    if write is None:
+        write = Write(fields_of(event))
+    fields, names = write.fields, write.names
+    current = write.current.source if write.current is not None else None
+    body: dict[str, Any] = {}
+    if TIME in names:
+        all_day = not isinstance(fields.start, datetime)
+        body["start"] = _when(fields.start, event.tz, all_day)
+        body["end"] = _when(fields.end, event.tz, all_day)
+        body["transparency"] = "transparent" if all_day else "opaque"
+    if TITLE in names:
+        body["summary"] = fields.title
+    if DESCRIPTION in names:
+        body["description"] = fields.description
+    if ALARM in names:
+        body["reminders"] = _reminders(fields.alarm, current if isinstance(current, dict) else None)
+    if write.current is None:
+        body["status"] = "confirmed"  # the status field is in our private properties:
+        # Google's own "cancelled" means deleted
+    body["extendedProperties"] = _marks(event, write)
+    return body
+
+
+def _time(value: dict[str, Any]) -> datetime | date:
+    if "date" in value:
+        return date.fromisoformat(value["date"])
+    return datetime.fromisoformat(value["dateTime"])
+
+
+def _content(resource: dict[str, Any]) -> RemoteContent:
+    private = _private(resource)
+    ours = private.get(ALARM_KEY, "")
+    overrides = resource.get("reminders", {}).get("overrides", [])
+    alarm = None
+    if ours.isdigit() and any(
+        r.get("method") == "popup" and str(r.get("minutes")) == ours for r in overrides
+    ):
+        alarm = int(ours)
+    fields = Fields(
+        _time(resource["start"]),
+        _time(resource["end"]),
+        resource.get("summary", ""),
+        resource.get("description", ""),
+        private.get(CANCELLED_KEY) == "1",
+        alarm,
+    )
+    own = bool(resource.get("location") or resource.get("attachments"))
+    return RemoteContent(
+        resource["id"], resource.get("etag"), fields, private.get(MARK_KEY), own, resource
+    )
 
 
 def _item(resource: dict[str, Any]) -> RemoteItem:
@@ -95,6 +174,7 @@ class GoogleSink(Sink):
         self.batch_uri = batch_uri
         self.sleep = sleep
         self._listing_marker: str | None = None
+        self._listed: dict[str, dict[str, Any]] = {}  # by event id, from the last listing
 
     batch_limit = 50  # Google's limit per batch request
 
@@ -197,10 +277,32 @@ class GoogleSink(Sink):
                 f"the Google calendar {self.calendar_id} does not exist any more"
             ) from None
         found: dict[str, RemoteItem] = {}
+        self._listed = {}
         for item in items:
-            uid = item.get("extendedProperties", {}).get("private", {}).get(UID_KEY)
+            uid = _private(item).get(UID_KEY)
             if uid and item.get("status") != "cancelled":
                 found[uid] = RemoteItem(item["id"], item.get("etag"))
+                self._listed[item["id"]] = item
+        return found
+
+    def read_items(self, items: Mapping[str, RemoteItem]) -> dict[str, RemoteContent]:
+        """The listing already returned every event whole; only what it did not hold
+        (or what changed since) is fetched, one by one."""
+        found: dict[str, RemoteContent] = {}
+        for uid, item in items.items():
+            resource = self._listed.get(item.remote_id)
+            if resource is None or (item.etag and resource.get("etag") != item.etag):
+                try:
+                    resource = self.execute(
+                        self._events().get(calendarId=self.calendar_id, eventId=item.remote_id),
+                        "reading an event",
+                    )
+                except ItemMissing:
+                    continue
+                assert resource is not None
+                self._listed[item.remote_id] = resource
+            if resource.get("status") != "cancelled":
+                found[uid] = _content(resource)
         return found
 
     def remote_id_for(self, event: Event, generation: int) -> str:
@@ -225,8 +327,10 @@ class GoogleSink(Sink):
                 except ItemMissing:  # deleted long ago and forgotten, yet the id stays taken
                     existing = {"status": "cancelled"}
                 if existing.get("status") != "cancelled":
-                    # Ours from a run that died before recording it: bring it up to date.
-                    return self.update(event, _item(existing))
+                    # Ours from a run that died before recording it, perhaps edited since:
+                    # the sync reads it and weighs it like any other copy.
+                    self._listed[remote_id] = existing
+                    raise PreconditionFailed(f"'{event.summary}' is already in Google") from None
                 remote_id = self.remote_id_for(event, generation)
         raise ItemFailed(f"no free event id left while {what}")
 
@@ -255,11 +359,12 @@ class GoogleSink(Sink):
                 outcome.append(error)
         return outcome
 
-    def update(self, event: Event, item: RemoteItem) -> RemoteItem:
+    def update(self, event: Event, item: RemoteItem, write: Write | None = None) -> RemoteItem:
+        self._listed.pop(item.remote_id, None)  # whatever happens, read it afresh next time
         request = self._events().patch(
             calendarId=self.calendar_id,
             eventId=item.remote_id,
-            body=event_body(event),
+            body=event_body(event, write),
             sendUpdates="none",
         )
         if item.etag:
@@ -268,6 +373,7 @@ class GoogleSink(Sink):
         return _item(made)
 
     def delete(self, item: RemoteItem) -> None:
+        self._listed.pop(item.remote_id, None)
         request = self._events().delete(
             calendarId=self.calendar_id, eventId=item.remote_id, sendUpdates="none"
         )
