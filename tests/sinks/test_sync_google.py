@@ -244,12 +244,22 @@ def fake_calendar(fake: FakeGoogleCalendar) -> str:
     return str(service.calendars().insert(body={"summary": "Crash test"}).execute()["id"])
 
 
-def test_deleted_calendar_is_recreated(harness: GoogleHarness, fake: FakeGoogleCalendar) -> None:
+def test_deleted_calendar_comes_back_only_when_forced(
+    harness: GoogleHarness, fake: FakeGoogleCalendar
+) -> None:
     log_interviews()
     harness.sync()
     old = harness.calendar_id
     harness._service().calendars().delete(calendarId=old).execute()
-    report = harness.sync()
+    for flags in ((), ("--dry-run",)):
+        stopped = run("sync", "google", *flags)
+        assert stopped.code == 2 and len(stopped.err.strip().splitlines()) == 1
+        assert "was deleted" in stopped.err and "--force" in stopped.err
+        assert "--calendar-id" in stopped.err
+        assert harness.calendar_id == old
+    assert harness.sync("--dry-run", "--force")["created"] == len(plan_now())
+    assert harness.calendar_id == old
+    report = harness.sync("--force")
     assert report["created"] == len(plan_now())
     assert harness.calendar_id != old
     assert_server_matches_plan(harness)

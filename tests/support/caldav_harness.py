@@ -41,9 +41,9 @@ class CalDAVHarness:
         )
         if expect_ok:
             assert result.code == 0, result.err
-        return (
-            dict(json.loads(result.out)) if result.out else {"code": result.code, "err": result.err}
-        )
+        if not result.out:
+            return {"code": result.code, "err": result.err}
+        return {**json.loads(result.out), "code": result.code, "err": result.err}
 
     def _calendar(self) -> Any:
         for calendar in self.client.principal().calendars():

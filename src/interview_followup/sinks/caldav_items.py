@@ -142,8 +142,9 @@ def _apply(vevent: Any, ours: Any, fields: Fields, names: frozenset[str], marked
 def _stamp(vevent: Any, ours: Any, event: Event, write: Write) -> None:
     for name in ("DTSTAMP", "LAST-MODIFIED", "SEQUENCE", "X-FOLLOWUP-STATUS"):
         if name in ours:
+            value = ours[name]
             vevent.pop(name, None)
-            vevent.add(name, ours[name])
+            vevent[name] = value
     _set(vevent, MARK.lower(), write.stamp(event.sequence))
 
 

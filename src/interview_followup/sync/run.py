@@ -28,11 +28,11 @@ class CalendarDeleted(RemoteError):
     exit_code = 2
 
 
-def calendar_deleted(name: str, dry_run: bool) -> CalendarDeleted:
+def calendar_deleted(name: str, dry_run: bool, option: str = "--calendar") -> CalendarDeleted:
     return CalendarDeleted(
         ("a sync would stop here: " if dry_run else "")
         + f"the calendar {name} was deleted on the server, so followup does not re-create it"
-        " on its own; run with --force to re-create it with every event, or with --calendar"
+        f" on its own; run with --force to re-create it with every event, or with {option}"
         " to sync to another calendar"
     )
 
@@ -200,7 +200,8 @@ def sync_google(
                     " config set google.calendar_id ''"
                 ) from None
             if not force:
-                raise calendar_deleted(f"'{ws.settings.google_calendar_name}'", dry_run) from None
+                name = f"'{ws.settings.google_calendar_name}'"
+                raise calendar_deleted(name, dry_run, "--calendar-id") from None
             if dry_run:
                 return preview_first_sync(ws)
             # Forced: the user deleted the calendar we created; start afresh in a new one.
