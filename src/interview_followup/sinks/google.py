@@ -379,7 +379,17 @@ class GoogleSink(Sink):
         )
         if item.etag:
             request.headers["If-Match"] = item.etag
-        self.execute(request, f"deleting {item.remote_id}")
+        what = f"deleting {item.remote_id}"
+        try:
+            self.execute(request, what)
+        except PreconditionFailed:
+            # Google keeps a deleted event (cancelled), so its ETag moved: gone, not edited.
+            found = self.execute(
+                self._events().get(calendarId=self.calendar_id, eventId=item.remote_id), what
+            )
+            if found.get("status") == "cancelled":
+                raise ItemMissing(f"not in Google any more while {what}") from None
+            raise
 
 
 def build_service(credentials: Any, root: str | None) -> Any:
