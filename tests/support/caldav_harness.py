@@ -21,9 +21,10 @@ _names = itertools.count()
 class CalDAVHarness:
     name = "caldav"
 
-    def __init__(self, server: Radicale, calendar: str) -> None:
+    def __init__(self, server: Radicale, calendar: str, url: str | None = None) -> None:
         self.server = server
         self.calendar = calendar
+        self.url = url or server.url  # a proxy in front of the server, say
         self.client = DAVClient(url=server.url, username=USER, password=PASSWORD, auth_type="basic")
 
     def sync(self, *flags: str, expect_ok: bool = True) -> dict[str, Any]:
@@ -31,7 +32,7 @@ class CalDAVHarness:
             "sync",
             "caldav",
             "--url",
-            self.server.url,
+            self.url,
             "--username",
             USER,
             "--calendar",
