@@ -235,12 +235,13 @@ def _plan_unwanted(
             # the user did, and it stays deleted even if the step comes back.
             return Action(Op.GONE, uid, event, record, reason="you deleted it there")
         base = base_of(record)
-        if force or copy is None:
-            return Action(Op.DELETE, uid, event, record, live, "forced" if force else "")
-        if base is not None and base.cancelled:  # kept, marked cancelled, by an earlier run
+        if base is not None and base.cancelled and not force:
+            # Kept, marked cancelled, by an earlier run: the user's now.
             if live.etag == record.etag:
                 return None
             return Action(Op.ADOPT, uid, event, record, live, "yours now; left as it is", base=base)
+        if force or copy is None:
+            return Action(Op.DELETE, uid, event, record, live, "forced" if force else "")
         if copy.untouched and not copy.own_text:
             return Action(Op.DELETE, uid, event, record, live)
         return _cancel_edited(uid, event, record, copy, base_for(copy, base, _assumed(event, copy)))
