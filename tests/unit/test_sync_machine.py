@@ -136,8 +136,9 @@ class SyncMachine(RuleBasedStateMachine):
             mine["description"] = f"My notes {n}"
         elif what == "time":
             shift = timedelta(hours=n + 1)
-            self.sink.user_edit(uid, start=item.start + shift, end=item.end + shift)
-            mine["time"] = item.start + shift
+            moved = item.start + shift
+            self.sink.user_edit(uid, start=moved, end=item.end + shift)
+            mine["time"] = moved
         else:
             self.sink.user_edit(uid, extra={"LOCATION": f"Room {n}"})
             mine["location"] = f"Room {n}"
