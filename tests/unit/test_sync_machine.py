@@ -14,7 +14,7 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from support.sync_machine import FaultySink, Killed
@@ -94,10 +94,11 @@ class SyncMachine(RuleBasedStateMachine):
             service.promise(self.ws, interview, f"2030-04-{days:02d}", self._tick())
 
     @precondition(lambda self: self.interviews)
-    @rule(data=st.data(), role=st.sampled_from(["Analyst", "Engineer", ""]))
-    def edit(self, data: st.DataObject, role: str) -> None:
+    @rule(data=st.data(), change=st.sampled_from(["role", "company", "at"]), n=st.integers(0, 3))
+    def edit(self, data: st.DataObject, change: str, n: int) -> None:
         interview = data.draw(st.sampled_from(self.interviews))
-        service.edit_interview(self.ws, interview, {"role": role}, self._tick())
+        value = {"role": f"Role {n}", "company": f"Renamed {n}", "at": f"2030-03-0{n + 2} 11:00"}
+        service.edit_interview(self.ws, interview, {change: value[change]}, self._tick())
 
     @precondition(lambda self: self.interviews)
     @rule(data=st.data(), kind=st.sampled_from(KINDS))
@@ -144,6 +145,11 @@ class SyncMachine(RuleBasedStateMachine):
             mine["location"] = f"Room {n}"
 
     @precondition(lambda self: any(i.ours for i in self.sink.items.values()))
+    @rule(data=st.data(), what=st.sampled_from(USER_FIELDS), n=st.integers(0, 9))
+    def user_edit_more(self, data: st.DataObject, what: str, n: int) -> None:
+        self.user_edit(data, what, n)  # edits are what the merge is about: make them common
+
+    @precondition(lambda self: any(i.ours for i in self.sink.items.values()))
     @rule(data=st.data())
     def user_delete(self, data: st.DataObject) -> None:
         uid = data.draw(st.sampled_from(self._ours_on_server()))
@@ -179,7 +185,10 @@ class SyncMachine(RuleBasedStateMachine):
         return sorted(sync_state.load(self.ws.conn, self.sink.target).items())
 
     def _sync(self, **flags: bool) -> Any:
-        return run(self.ws, self.sink, now=self._tick(), **flags)
+        report = run(self.ws, self.sink, now=self._tick(), **flags)
+        for line in report.actions:  # what the examples reached, in the statistics
+            event(line.split(" ", 1)[0])
+        return report
 
     @rule()
     def sync(self) -> None:
@@ -202,6 +211,10 @@ class SyncMachine(RuleBasedStateMachine):
         again = self._sync()  # a second sync is a no-op
         assert self.sink.writes == writes, again.actions
         assert again.conflicts == report.conflicts
+
+    @rule()
+    def sync_more(self) -> None:
+        self.sync()
 
     @rule()
     def dry_run(self) -> None:
@@ -265,9 +278,9 @@ class SyncMachine(RuleBasedStateMachine):
         events = {e.uid: e for e in event_rows.load(self.ws.conn)}
         for uid in self.user_deleted:
             assert self.sink.by_uid(uid) is None, f"{uid}: the user's deletion was undone"
-        for uid, event in events.items():
+        for uid, stored in events.items():
             item = self.sink.by_uid(uid)
-            wanted = event.status is not EventStatus.CANCELLED
+            wanted = stored.status is not EventStatus.CANCELLED
             mine = self.user_values.get(uid, {})
             if item is None:
                 if wanted:
@@ -278,7 +291,7 @@ class SyncMachine(RuleBasedStateMachine):
                         f"{uid}: text the user wrote was deleted"
                     )
                 continue
-            want = fields_of(event)
+            want = fields_of(stored)
             if not wanted:
                 assert not forced, f"{uid}: forced, yet still there"
                 assert "description" in mine or "location" in mine, (
@@ -311,7 +324,7 @@ class SyncMachine(RuleBasedStateMachine):
 
 SyncMachine.TestCase.settings = settings(
     max_examples=int(os.environ.get("FOLLOWUP_MACHINE_EXAMPLES", "40")),
-    stateful_step_count=30,
+    stateful_step_count=50,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
