@@ -247,7 +247,7 @@ def _plan_unwanted(
         return _cancel_edited(uid, event, record, copy, base_for(copy, base, _assumed(event, copy)))
     if live is not None and state in (None, RecordState.DELETED):
         # Left over from a run that died after writing, or one whose deletion failed.
-        if copy is None or copy.untouched or force:
+        if copy is None or (copy.untouched and not copy.own_text) or force:
             return Action(Op.DELETE, uid, event, record, live, "left over from an interrupted run")
         return _cancel_edited(uid, event, record, copy, base_for(copy, None, _assumed(event, copy)))
     return None
