@@ -144,7 +144,12 @@ def _merge(
     if not missing:
         if record is not None and record.etag == copy.etag and record.pushed_hash == event.hash:
             return None  # read only because forced: nothing to do
-        return Action(Op.CLAIM, uid, event, record, item, "already as wanted there", base=want)
+        reason = (
+            "found there as followup last wrote it"
+            if copy.untouched
+            else "already as wanted there; nothing of yours is overwritten"
+        )
+        return Action(Op.CLAIM, uid, event, record, item, reason, base=want)
     if force:
         forced = Write(want, missing, copy, want)
         return Action(Op.UPDATE, uid, event, record, item, "forced over your edits", forced, want)
