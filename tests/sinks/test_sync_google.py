@@ -270,3 +270,36 @@ def test_unknown_calendar_id_is_one_clear_line(harness: GoogleHarness) -> None:
     result = run("sync", "google", "--calendar-id", "nope@group.calendar.google.com")
     assert result.code == 1 and len(result.err.strip().splitlines()) == 1
     assert "no Google calendar" in result.err
+
+
+def test_what_we_do_not_manage_survives(harness: GoogleHarness) -> None:
+    """A location and a reminder of the user's stay when our alarm and time change."""
+    _first, second = log_interviews()
+    harness.sync()
+    decision = next(
+        e for e in plan_now().values() if e["kind"] == "follow-up" and e["interview_id"] == second
+    )
+    event_id = harness._id(decision["uid"])
+    service = harness._service()
+    current = service.events().get(calendarId=harness.calendar_id, eventId=event_id).execute()
+    reminders = current["reminders"]["overrides"] + [{"method": "email", "minutes": 1440}]
+    service.events().patch(
+        calendarId=harness.calendar_id,
+        eventId=event_id,
+        body={
+            "location": "Café Central",
+            "reminders": {"useDefault": False, "overrides": reminders},
+        },
+    ).execute()
+    harness.sync()
+    ok("config", "set", "alarm_minutes", "30")
+    ok("promise", str(second), "2030-03-27")
+    report = harness.sync()
+    assert report["conflicts"] == 0 and report["failed"] == 0
+    after = service.events().get(calendarId=harness.calendar_id, eventId=event_id).execute()
+    assert after["location"] == "Café Central"
+    assert sorted((r["method"], r["minutes"]) for r in after["reminders"]["overrides"]) == [
+        ("email", 1440),
+        ("popup", 30),
+    ]
+    assert_server_matches_plan(harness)
