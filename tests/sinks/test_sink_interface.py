@@ -1,7 +1,7 @@
 """The sink contract, driven directly: every target answers the same calls the same way.
 
-The memory sink runs in every test run; CalDAV on Radicale and Google on the fake are
-slow (real servers on loopback).
+The memory sink runs in every test run; CalDAV on Radicale and on Xandikos, and Google
+on the fake, are slow (real servers on loopback).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pytest
 from support.direct_sinks import caldav_sink, google_sink, make_event
 from support.fakes.google_calendar import FakeGoogleCalendar
 from support.radicale_server import PASSWORD, USER, Radicale
+from support.xandikos_server import Xandikos
 
 from interview_followup.errors import RemoteError
 from interview_followup.sinks.base import ItemMissing, PreconditionFailed, RemoteItem, Sink
@@ -32,6 +33,13 @@ def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
 
 
 @pytest.fixture(scope="module")
+def xandikos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Xandikos]:
+    server = Xandikos(tmp_path_factory.mktemp("xandikos")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
 def fake() -> Iterator[FakeGoogleCalendar]:
     with FakeGoogleCalendar() as server:
         yield server
@@ -41,6 +49,7 @@ def fake() -> Iterator[FakeGoogleCalendar]:
     params=[
         "memory",
         pytest.param("caldav", marks=pytest.mark.slow),
+        pytest.param("xandikos", marks=pytest.mark.slow),
         pytest.param("google", marks=pytest.mark.slow),
     ]
 )
@@ -48,8 +57,8 @@ def sink(request: pytest.FixtureRequest, tmp_path: Path) -> Sink:
     name = f"Contract {next(_names)}"
     if request.param == "memory":
         return MemorySink(name)
-    if request.param == "caldav":
-        server = request.getfixturevalue("radicale")
+    if request.param in ("caldav", "xandikos"):
+        server = request.getfixturevalue("radicale" if request.param == "caldav" else "xandikos")
         return caldav_sink(server.url, USER, PASSWORD, name)
     return google_sink(request.getfixturevalue("fake").base_url, name)
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
@@ -29,6 +29,7 @@ from interview_followup.sinks.base import (
 )
 from interview_followup.sinks.content import RemoteContent, Write
 
+T = TypeVar("T")
 DAV = "{DAV:}"
 CS = "{http://calendarserver.org/ns/}"
 _OUR_HREF = re.compile(r"^([0-9a-v]{32})\.ics$")
@@ -77,7 +78,13 @@ def _translated(what: str, url: str) -> Iterator[None]:
 
     try:
         yield
-    except dav_error.AuthorizationError:
+    except dav_error.AuthorizationError as error:
+        body = (
+            error.body.decode("utf-8", "replace") if isinstance(error.body, bytes) else error.body
+        )
+        if error.status == 403 and _is_uid_conflict(body or ""):
+            # Cyrus says "this UID is taken" with a 403; it is not about the login.
+            raise _UidTaken(f"the server already has this event while {what} (HTTP 403)") from None
         raise RemoteError(
             f"the CalDAV server at {url} refused the credentials while {what}; check caldav.username"
             " and the password (FOLLOWUP_CALDAV_PASSWORD or caldav.password_command)"
@@ -126,7 +133,7 @@ def _client(factory: Any, url: str, username: str, password: str, timeout: int) 
 def find_calendar(client: Any, url: str, name: str, *, create: bool) -> str | None:
     """The URL of the calendar called ``name``; created when missing if ``create``."""
     with _translated("finding your calendars", url):
-        principal = client.get_principal()
+        principal = _negotiating(client, client.get_principal)
         for calendar in principal.get_calendars():
             if (calendar.get_display_name() or "") == name:
                 return str(calendar.url)
@@ -136,8 +143,26 @@ def find_calendar(client: Any, url: str, name: str, *, create: bool) -> str | No
         return str(principal.make_calendar(name=name, cal_id=slug).url)
 
 
+def _is_uid_conflict(body: str) -> bool:
+    return "no-uid-conflict" in body or "unique-scheduling-object-resource" in body
+
+
+def _negotiating(client: Any, call: Callable[[], T]) -> T:
+    """Run ``call``; when Basic (sent up front, to save a round trip) is refused, let the
+    client answer the server's own challenge (Digest, say) once and try again."""
+    from caldav.lib import error as dav_error
+
+    try:
+        return call()
+    except dav_error.AuthorizationError as error:
+        if error.status != 401 or client.auth_type != "basic":
+            raise
+    client.auth, client.auth_type = None, None
+    return call()
+
+
 def _status_error(status: int, what: str, body: str = "") -> RemoteError:
-    if status in (403, 409, 412) and "no-uid-conflict" in body:
+    if status in (403, 409, 412) and _is_uid_conflict(body):
         # The UID is held by an item of another name: Radicale 409, Xandikos 412, Cyrus 403.
         return _UidTaken(
             f"the server has this event under another name while {what} (HTTP {status})"
@@ -178,7 +203,9 @@ class CalDAVSink(Sink):
         headers: dict[str, str] | None = None,
     ) -> Any:
         with _translated(what, self.calendar_url):
-            return self.client.request(url, method, body, headers or {})
+            return _negotiating(
+                self.client, lambda: self.client.request(url, method, body, headers or {})
+            )
 
     def _multistatus(self, method: str, depth: int, body: str, href: str = "") -> ET.Element:
         """A PROPFIND or REPORT on the calendar (or one item of it), parsed."""
@@ -280,16 +307,25 @@ class CalDAVSink(Sink):
         except _UidTaken:
             # Only followup makes UIDs in its own domain, so the other item is a copy of
             # this very event (an imported export, say): replace it with the synced one.
-            self._delete_copies(event.uid, keep=remote_id)
+            if not self._delete_copies(event.uid, keep=remote_id):
+                raise ItemFailed(
+                    f"'{event.summary}' is already in another calendar of this account, and"
+                    " this server allows a UID once per account: delete it there (or sync to"
+                    " that calendar with --calendar)"
+                ) from None
             return self._write(event, remote_id, {"If-None-Match": "*"}, what)
 
-    def _delete_copies(self, uid: str, keep: str) -> None:
+    def _delete_copies(self, uid: str, keep: str) -> int:
+        """Delete the items of this calendar that hold ``uid`` under another name."""
         tree = self._multistatus("REPORT", 1, _BY_UID.format(uid=escape(uid)))
+        deleted = 0
         for found in tree.findall(f"{DAV}response"):
             path = urlsplit(found.findtext(f"{DAV}href") or "").path
-            if path and path != keep:
+            if path and unquote(path) != unquote(keep):
                 etag = found.findtext(f".//{DAV}getetag")
                 self.delete(RemoteItem(path, etag.strip() if etag else None))
+                deleted += 1
+        return deleted
 
     def update(self, event: Event, item: RemoteItem, write: Write | None = None) -> RemoteItem:
         condition = {"If-Match": item.etag} if item.etag else {}
