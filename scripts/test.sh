@@ -9,4 +9,11 @@ ensure_venv dev
 .venv/bin/ruff format --check .
 .venv/bin/mypy
 .venv/bin/lint-imports --no-cache
+# sabre/dav for the CalDAV contract tests: Debian packages, installed when missing (root).
+SABRE_PACKAGES="php-cli php-sqlite3 php-xml php-mbstring php-sabre-dav php-sabre-vobject"
+if [ ! -d /usr/share/doc/php-sabre-dav ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $SABRE_PACKAGES >/dev/null 2>&1 \
+        || { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends $SABRE_PACKAGES >/dev/null; }
+fi
 .venv/bin/pytest -q "$@"

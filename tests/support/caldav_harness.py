@@ -25,7 +25,12 @@ class CalDAVHarness:
         self.server = server
         self.calendar = calendar
         self.url = url or server.url  # a proxy in front of the server, say
-        self.client = DAVClient(url=server.url, username=USER, password=PASSWORD, auth_type="basic")
+        self.client = DAVClient(
+            url=server.url,
+            username=USER,
+            password=PASSWORD,
+            auth_type=getattr(server, "auth_type", "basic"),
+        )
 
     def sync(self, *flags: str, expect_ok: bool = True) -> dict[str, Any]:
         result = run(

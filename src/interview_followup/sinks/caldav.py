@@ -185,6 +185,7 @@ class CalDAVSink(Sink):
         self.client = client
         self.calendar_url = calendar_url if calendar_url.endswith("/") else calendar_url + "/"
         self._target = target
+        self._others = False  # the last listing saw items not named by us
 
     @property
     def target(self) -> str:
@@ -244,7 +245,11 @@ class CalDAVSink(Sink):
             name = unquote(urlsplit(href).path.rstrip("/").rsplit("/", 1)[-1])
             match = _OUR_HREF.match(name)
             if not match:
-                continue  # the collection itself, or an event that is not ours
+                # The collection itself, or an item under a name we never give: the user's
+                # own event, or a copy of ours (an imported export) that some servers keep
+                # beside ours under the same UID.
+                self._others = self._others or name.endswith(".ics")
+                continue
             etag = response.findtext(f".//{DAV}getetag")
             items[f"{match[1]}@{UID_DOMAIN}"] = RemoteItem(
                 urlsplit(href).path, etag.strip() if etag else None
@@ -302,6 +307,10 @@ class CalDAVSink(Sink):
 
     def create(self, event: Event, remote_id: str) -> RemoteItem:
         what = f"creating '{event.summary}'"
+        if self._others:
+            # Servers that accept a UID twice (sabre/dav, DAViCal) would keep both: find
+            # copies of this event by UID first and replace them.
+            self._delete_copies(event.uid, keep=remote_id)
         try:
             return self._write(event, remote_id, {"If-None-Match": "*"}, what)
         except _UidTaken:
