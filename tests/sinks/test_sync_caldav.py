@@ -417,3 +417,36 @@ def test_a_second_sync_of_the_same_calendar_waits_then_says_so(
     finally:
         os.close(fd)
     assert harness.sync()["failed"] == 0
+
+
+_CYRUS_UID_TAKEN = (
+    b'<?xml version="1.0" encoding="utf-8"?>\n<D:error xmlns:D="DAV:"'
+    b' xmlns:C="urn:ietf:params:xml:ns:caldav"><C:unique-scheduling-object-resource>'
+    b"<D:href>/dav/calendars/user/me/Default/x.ics</D:href>"
+    b"</C:unique-scheduling-object-resource></D:error>"
+)
+
+
+def test_a_uid_taken_in_another_calendar_fails_that_event_only(
+    radicale: Radicale, home: Path
+) -> None:
+    """Cyrus answers 403 with unique-scheduling-object-resource when the UID is in another
+    calendar of the account: that is not a login problem, and the rest goes through."""
+    log_interviews()
+    proxy = FaultProxy(radicale.port).start()
+    try:
+        harness = CalDAVHarness(radicale, f"Follow-ups {next(_names)}", proxy.url)
+        args = sync_args(proxy.url, harness.calendar)
+        assert run(*args).code == 0
+        ok("log", "--company", "Third", "--at", "2030-04-01 09:00", "--tz", "UTC")
+        proxy.once, proxy.once_body = ("PUT", 403), _CYRUS_UID_TAKEN
+        result = run(*args)
+        assert result.code == 1 and "refused the credentials" not in result.err
+        report = result.json()
+        assert any("another calendar of this account" in e for e in report["errors"])
+        assert report["failed"] == 1 and report["created"] >= 1
+        assert len(harness.events()) == len(plan_now()) - 1
+        assert run(*args).code == 0  # once the other copy is gone, it arrives
+        assert_server_matches_plan(harness)
+    finally:
+        proxy.stop()
