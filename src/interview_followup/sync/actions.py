@@ -170,7 +170,8 @@ def _merge(
         reason = f"kept your {_words(theirs)}, set the {_words(push)}"
         return Action(Op.MERGE, uid, event, record, item, reason, write, new_base)
     if push:
-        return Action(Op.UPDATE, uid, event, record, item, "", write, new_base)
+        reason = f"followup changed the {_words(push)}"
+        return Action(Op.UPDATE, uid, event, record, item, reason, write, new_base)
     reason = f"you changed the {_words(theirs)} there; kept"
     return Action(Op.ADOPT, uid, event, record, item, reason, base=new_base)
 
@@ -191,7 +192,14 @@ def _plan_wanted(
     if live is None:
         if state is RecordState.PRESENT and not force:
             return Action(Op.GONE, uid, event, record, reason="you deleted it there; left deleted")
-        reason = "forced" if state in (RecordState.PRESENT, RecordState.GONE) else ""
+        forced = state in (RecordState.PRESENT, RecordState.GONE)
+        reason = (
+            "you had deleted it there; back because forced"
+            if forced
+            else "needed again"
+            if state is RecordState.DELETED
+            else "a new step"
+        )
         return Action(Op.CREATE, uid, event, record, reason=reason, base=want)
     if copy is None:  # unchanged on both sides: not even read
         return None
@@ -246,9 +254,12 @@ def _plan_unwanted(
                 return None
             return Action(Op.ADOPT, uid, event, record, live, "yours now; left as it is", base=base)
         if force or copy is None:
-            return Action(Op.DELETE, uid, event, record, live, "forced" if force else "")
+            reason = (
+                "no longer needed; forced, whatever you changed" if force else "no longer needed"
+            )
+            return Action(Op.DELETE, uid, event, record, live, reason)
         if copy.untouched and not copy.own_text:
-            return Action(Op.DELETE, uid, event, record, live)
+            return Action(Op.DELETE, uid, event, record, live, "no longer needed")
         return _cancel_edited(uid, event, record, copy, base_for(copy, base, _assumed(event, copy)))
     if live is not None and state in (None, RecordState.DELETED):
         # Left over from a run that died after writing, or one whose deletion failed.
