@@ -303,3 +303,22 @@ def test_what_we_do_not_manage_survives(harness: GoogleHarness) -> None:
         ("popup", 30),
     ]
     assert_server_matches_plan(harness)
+
+
+def test_a_dropped_answer_is_ours_not_a_conflict(
+    harness: GoogleHarness, fake: FakeGoogleCalendar
+) -> None:
+    """The patch is applied, its answer lost; the client's retry meets a 412. The copy is
+    what we wrote, so it is recorded: no conflict, now or later, and later changes arrive."""
+    _first, second = log_interviews()
+    harness.sync()
+    ok("promise", str(second), "2030-03-20")
+    fake.inject_fault(drop_connection=True, methods=["PATCH"])
+    report = harness.sync()
+    assert report["conflicts"] == report["failed"] == 0 and report["code"] == 0
+    assert any(a.startswith("recorded") for a in report["actions"]), report["actions"]
+    assert_server_matches_plan(harness)
+    ok("promise", str(second), "2030-03-27")
+    later = harness.sync()
+    assert later["conflicts"] == 0 and later["updated"] >= 1
+    assert_server_matches_plan(harness)

@@ -118,6 +118,9 @@ class SinkContract:
         assert report["updated"] == 0 and report["conflicts"] == 0
         assert harness.events()[uid].summary == "My own title"
         assert harness.sync()["adopted"] == 0  # recorded once, then quiet
+        forced = harness.sync("--force")  # ours again, though our side did not change
+        assert forced["updated"] == 1
+        assert_server_matches_plan(harness)
 
     def test_user_title_and_our_move_merge(self, harness: Harness) -> None:
         _first, second = log_interviews()
@@ -165,6 +168,20 @@ class SinkContract:
         assert report["created"] == 0 and report["skipped"] == 1
         assert uid not in harness.events()
         assert harness.sync()["created"] == 0
+        assert harness.sync("--force")["created"] == 1
+        assert_server_matches_plan(harness)
+
+    def test_user_deletion_stays_when_we_cancel_first_and_reopen(self, harness: Harness) -> None:
+        first, _second = log_interviews()
+        harness.sync()
+        uid = next(e["uid"] for e in plan_now().values() if e["interview_id"] == first)
+        harness.user_delete(uid)
+        ok("status", str(first), "withdrawn")  # cancels it before any sync saw the deletion
+        harness.sync()
+        ok("status", str(first), "waiting")  # and reopens it
+        report = harness.sync()
+        assert uid not in harness.events() and report["failed"] == 0
+        assert uid in plan_now()
         assert harness.sync("--force")["created"] == 1
         assert_server_matches_plan(harness)
 

@@ -140,7 +140,16 @@ def find_calendar(client: Any, url: str, name: str, *, create: bool) -> str | No
         if not create:
             return None
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "followup"
-        return str(principal.make_calendar(name=name, cal_id=slug).url)
+        from caldav.lib import error as dav_error
+
+        try:
+            return str(principal.make_calendar(name=name, cal_id=slug).url)
+        except dav_error.MkcalendarError:
+            # Made meanwhile by another run (or once before, by a run that died): use it.
+            for calendar in principal.get_calendars():
+                if (calendar.get_display_name() or "") == name:
+                    return str(calendar.url)
+            raise
 
 
 def _is_uid_conflict(body: str) -> bool:
