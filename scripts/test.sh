@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 source scripts/venv.sh
 ensure_venv dev
 ensure_node
+ensure_sabre_dav
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy

@@ -36,3 +36,15 @@ ensure_node() {
         touch "$stamp"
     fi
 }
+
+# sabre/dav (the CalDAV framework of Nextcloud and Baikal) for the CalDAV contract tests:
+# Debian's packages, installed when missing and we are root, as CI runs.
+ensure_sabre_dav() {
+    local packages="php-cli php-sqlite3 php-xml php-mbstring php-sabre-dav php-sabre-vobject"
+    if [ ! -d /usr/share/doc/php-sabre-dav ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        # shellcheck disable=SC2086
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $packages >/dev/null 2>&1 \
+            || { apt-get update -qq >/dev/null \
+                && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $packages >/dev/null; }
+    fi
+}

@@ -22,7 +22,8 @@ from .model import Event, EventStatus
 
 PRODID = f"-//interview-followup//followup {__version__}//EN"
 # Raise when build_vevent changes its output: stored VEVENT texts are then rendered anew.
-RENDER_VERSION = "2"
+RENDER_VERSION = "3"
+OUR_URL = "X-FOLLOWUP"
 CRLF = "\r\n"
 
 
@@ -50,7 +51,8 @@ def build_vevent(event: Event) -> VEvent:
     component.add("summary", event.summary)
     component.add("description", event.description)
     if event.url:
-        component.add("url", event.url)
+        # Marked as ours, so a sync tells it from a link the user added to the event.
+        component.add("url", event.url, parameters={OUR_URL: "TRUE"})
     if event.all_day:
         component.add("dtstart", event.start)
         component.add("dtend", event.end)

@@ -235,3 +235,5 @@ class SyncRecord(NamedTuple):
     sequence: int
     state: RecordState = RecordState.PRESENT
     generation: int = 0
+    # Our side of the managed fields at the last sync, as JSON: the base of the merge.
+    base: str | None = None

@@ -244,12 +244,22 @@ def fake_calendar(fake: FakeGoogleCalendar) -> str:
     return str(service.calendars().insert(body={"summary": "Crash test"}).execute()["id"])
 
 
-def test_deleted_calendar_is_recreated(harness: GoogleHarness, fake: FakeGoogleCalendar) -> None:
+def test_deleted_calendar_comes_back_only_when_forced(
+    harness: GoogleHarness, fake: FakeGoogleCalendar
+) -> None:
     log_interviews()
     harness.sync()
     old = harness.calendar_id
     harness._service().calendars().delete(calendarId=old).execute()
-    report = harness.sync()
+    for flags in ((), ("--dry-run",)):
+        stopped = run("sync", "google", *flags)
+        assert stopped.code == 2 and len(stopped.err.strip().splitlines()) == 1
+        assert "was deleted" in stopped.err and "--force" in stopped.err
+        assert "--calendar-id" in stopped.err
+        assert harness.calendar_id == old
+    assert harness.sync("--dry-run", "--force")["created"] == len(plan_now())
+    assert harness.calendar_id == old
+    report = harness.sync("--force")
     assert report["created"] == len(plan_now())
     assert harness.calendar_id != old
     assert_server_matches_plan(harness)
@@ -260,3 +270,55 @@ def test_unknown_calendar_id_is_one_clear_line(harness: GoogleHarness) -> None:
     result = run("sync", "google", "--calendar-id", "nope@group.calendar.google.com")
     assert result.code == 1 and len(result.err.strip().splitlines()) == 1
     assert "no Google calendar" in result.err
+
+
+def test_what_we_do_not_manage_survives(harness: GoogleHarness) -> None:
+    """A location and a reminder of the user's stay when our alarm and time change."""
+    _first, second = log_interviews()
+    harness.sync()
+    decision = next(
+        e for e in plan_now().values() if e["kind"] == "follow-up" and e["interview_id"] == second
+    )
+    event_id = harness._id(decision["uid"])
+    service = harness._service()
+    current = service.events().get(calendarId=harness.calendar_id, eventId=event_id).execute()
+    reminders = current["reminders"]["overrides"] + [{"method": "email", "minutes": 1440}]
+    service.events().patch(
+        calendarId=harness.calendar_id,
+        eventId=event_id,
+        body={
+            "location": "Café Central",
+            "reminders": {"useDefault": False, "overrides": reminders},
+        },
+    ).execute()
+    harness.sync()
+    ok("config", "set", "alarm_minutes", "30")
+    ok("promise", str(second), "2030-03-27")
+    report = harness.sync()
+    assert report["conflicts"] == 0 and report["failed"] == 0
+    after = service.events().get(calendarId=harness.calendar_id, eventId=event_id).execute()
+    assert after["location"] == "Café Central"
+    assert sorted((r["method"], r["minutes"]) for r in after["reminders"]["overrides"]) == [
+        ("email", 1440),
+        ("popup", 30),
+    ]
+    assert_server_matches_plan(harness)
+
+
+def test_a_dropped_answer_is_ours_not_a_conflict(
+    harness: GoogleHarness, fake: FakeGoogleCalendar
+) -> None:
+    """The patch is applied, its answer lost; the client's retry meets a 412. The copy is
+    what we wrote, so it is recorded: no conflict, now or later, and later changes arrive."""
+    _first, second = log_interviews()
+    harness.sync()
+    ok("promise", str(second), "2030-03-20")
+    fake.inject_fault(drop_connection=True, methods=["PATCH"])
+    report = harness.sync()
+    assert report["conflicts"] == report["failed"] == 0 and report["code"] == 0
+    assert any(a.startswith("recorded") for a in report["actions"]), report["actions"]
+    assert_server_matches_plan(harness)
+    ok("promise", str(second), "2030-03-27")
+    later = harness.sync()
+    assert later["conflicts"] == 0 and later["updated"] >= 1
+    assert_server_matches_plan(harness)

@@ -21,17 +21,23 @@ _names = itertools.count()
 class CalDAVHarness:
     name = "caldav"
 
-    def __init__(self, server: Radicale, calendar: str) -> None:
+    def __init__(self, server: Radicale, calendar: str, url: str | None = None) -> None:
         self.server = server
         self.calendar = calendar
-        self.client = DAVClient(url=server.url, username=USER, password=PASSWORD, auth_type="basic")
+        self.url = url or server.url  # a proxy in front of the server, say
+        self.client = DAVClient(
+            url=server.url,
+            username=USER,
+            password=PASSWORD,
+            auth_type=getattr(server, "auth_type", "basic"),
+        )
 
     def sync(self, *flags: str, expect_ok: bool = True) -> dict[str, Any]:
         result = run(
             "sync",
             "caldav",
             "--url",
-            self.server.url,
+            self.url,
             "--username",
             USER,
             "--calendar",
@@ -40,10 +46,10 @@ class CalDAVHarness:
             *flags,
         )
         if expect_ok:
-            assert result.code == 0, result.err
-        return (
-            dict(json.loads(result.out)) if result.out else {"code": result.code, "err": result.err}
-        )
+            assert result.code == 0, result.err + result.out
+        if not result.out:
+            return {"code": result.code, "err": result.err}
+        return {**json.loads(result.out), "code": result.code, "err": result.err}
 
     def _calendar(self) -> Any:
         for calendar in self.client.principal().calendars():

@@ -29,6 +29,7 @@ class FaultProxy:
         self.after = 0
         self.victim: int | None = None
         self.once: tuple[str, int] | None = None  # (method, status): answer one request so
+        self.once_body = b""  # ... with this body (a server's error XML, say)
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -55,8 +56,11 @@ class FaultProxy:
                     )
                 if once is not None:
                     self.send_response(once[1])
-                    self.send_header("Content-Length", "0")
+                    self.send_header("Content-Length", str(len(proxy.once_body)))
+                    if proxy.once_body:
+                        self.send_header("Content-Type", "application/xml; charset=utf-8")
                     self.end_headers()
+                    self.wfile.write(proxy.once_body)
                     return
                 if failing and proxy.mode == "500":
                     self.send_response(500)

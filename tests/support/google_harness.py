@@ -33,9 +33,9 @@ class GoogleHarness:
         result = run("sync", "google", "--json", *flags)
         if expect_ok:
             assert result.code == 0, result.err + result.out
-        return (
-            dict(json.loads(result.out)) if result.out else {"code": result.code, "err": result.err}
-        )
+        if not result.out:
+            return {"code": result.code, "err": result.err}
+        return {**json.loads(result.out), "code": result.code, "err": result.err}
 
     def _items(self, include_deleted: bool = False) -> list[dict[str, Any]]:
         if not self.calendar_id:

@@ -118,8 +118,11 @@ class SinkContract:
         assert report["updated"] == 0 and report["conflicts"] == 0
         assert harness.events()[uid].summary == "My own title"
         assert harness.sync()["adopted"] == 0  # recorded once, then quiet
+        forced = harness.sync("--force")  # ours again, though our side did not change
+        assert forced["updated"] == 1
+        assert_server_matches_plan(harness)
 
-    def test_both_changed_is_a_conflict_until_forced(self, harness: Harness) -> None:
+    def test_user_title_and_our_move_merge(self, harness: Harness) -> None:
         _first, second = log_interviews()
         harness.sync()
         follow_up = next(
@@ -127,14 +130,34 @@ class SinkContract:
             for e in plan_now().values()
             if e["kind"] == "follow-up" and e["interview_id"] == second
         )
-        harness.user_edit(follow_up["uid"], "Moved by me")
-        ok("promise", str(second), "2030-03-27")
+        harness.user_edit(follow_up["uid"], "Renamed by me")
+        assert harness.sync()["adopted"] == 1  # kept, and remembered as theirs
+        ok("promise", str(second), "2030-03-27")  # moves it: a field the user left alone
         report = harness.sync()
-        assert report["conflicts"] >= 1
-        assert harness.events()[follow_up["uid"]].summary == "Moved by me"
+        assert report["conflicts"] == 0 and report["merged"] >= 1
+        moved = harness.events()[follow_up["uid"]]
+        assert moved.summary == "Renamed by me"
+        assert moved.start == datetime.fromisoformat(plan_now()[follow_up["uid"]]["start"])
+        assert harness.sync()["merged"] == 0
+
+    def test_both_changed_the_title_is_a_conflict_until_forced(self, harness: Harness) -> None:
+        first, _second = log_interviews()
+        harness.sync()
+        note = next(
+            e for e in plan_now().values() if e["kind"] == "thank-you" and "Jane" in e["summary"]
+        )
+        harness.user_edit(note["uid"], "My own title")
+        harness.sync()  # kept
+        ok("done", str(first), "thank-you", "--who", "Jane Doe")  # our title changes too
+        result = harness.sync(expect_ok=False)
+        assert result["conflicts"] == 1 and result["code"] == 3
+        assert harness.events()[note["uid"]].summary == "My own title"
+        again = harness.sync(expect_ok=False)  # the conflict stays until settled
+        assert again["conflicts"] == 1 and again["updated"] == 0
         forced = harness.sync("--force")
-        assert forced["updated"] >= 1
+        assert forced["updated"] >= 1 and forced["conflicts"] == 0
         assert_server_matches_plan(harness)
+        assert harness.sync()["conflicts"] == 0
 
     def test_user_deletion_is_respected_until_forced(self, harness: Harness) -> None:
         log_interviews()
@@ -145,6 +168,20 @@ class SinkContract:
         assert report["created"] == 0 and report["skipped"] == 1
         assert uid not in harness.events()
         assert harness.sync()["created"] == 0
+        assert harness.sync("--force")["created"] == 1
+        assert_server_matches_plan(harness)
+
+    def test_user_deletion_stays_when_we_cancel_first_and_reopen(self, harness: Harness) -> None:
+        first, _second = log_interviews()
+        harness.sync()
+        uid = next(e["uid"] for e in plan_now().values() if e["interview_id"] == first)
+        harness.user_delete(uid)
+        ok("status", str(first), "withdrawn")  # cancels it before any sync saw the deletion
+        harness.sync()
+        ok("status", str(first), "waiting")  # and reopens it
+        report = harness.sync()
+        assert uid not in harness.events() and report["failed"] == 0
+        assert uid in plan_now()
         assert harness.sync("--force")["created"] == 1
         assert_server_matches_plan(harness)
 

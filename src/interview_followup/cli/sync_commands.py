@@ -9,6 +9,12 @@ from interview_followup.cli.common import workspace
 from interview_followup.errors import FollowupError, InputError
 
 
+class ConflictsLeft(FollowupError):
+    """Everything else is done, but some events were changed on both sides."""
+
+    exit_code = 3
+
+
 def _finish(report: object, as_json: bool) -> None:
     from interview_followup.sync.apply import Report
 
@@ -17,23 +23,25 @@ def _finish(report: object, as_json: bool) -> None:
         click.echo(output.dumps(report.as_json()))
     else:
         for line in report.actions:
-            click.echo(("would " if report.dry_run else "") + line)
+            click.echo(("would be " if report.dry_run else "") + line)
         click.echo(
             f"{'Dry run: ' if report.dry_run else ''}{report.created} created, {report.updated} updated,"
-            f" {report.deleted} deleted, {report.unchanged} unchanged, {report.conflicts} conflicts,"
-            f" {report.skipped} skipped" + (f", {report.failed} failed" if report.failed else "")
+            f" {report.merged} merged, {report.deleted} deleted, {report.unchanged} unchanged,"
+            f" {report.conflicts} conflicts, {report.skipped} skipped"
+            + (f", {report.failed} failed" if report.failed else "")
         )
         for error in report.errors:
             click.echo(f"  {error}", err=True)
     if not report.ok:
-        problems = []
-        if report.failed:
-            problems.append(f"{report.failed} change(s) could not be made")
-        if report.conflicts:
-            problems.append(f"{report.conflicts} event(s) changed on the server meanwhile")
+        problems = f"{report.failed} change(s) could not be made" if report.failed else ""
         raise FollowupError(
-            f"{' and '.join(problems) or 'the sync stopped early'}; nothing was lost: run the sync"
-            " again to finish (--force overwrites what changed on the server)"
+            f"{problems or 'the sync stopped early'}; nothing was lost: run the sync again to"
+            " finish"
+        )
+    if report.conflicts and not report.dry_run:
+        raise ConflictsLeft(
+            f"{report.conflicts} event(s) changed both here and in the calendar: the calendar"
+            " keeps your version of those fields and got the rest; --force takes followup's"
         )
 
 
@@ -52,7 +60,7 @@ def sync() -> None:
 @click.option(
     "--force",
     is_flag=True,
-    help="Overwrite your edits on the server and bring back deleted events.",
+    help="Make every managed field on the server followup's and bring back deleted events.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def caldav(
@@ -83,7 +91,9 @@ def caldav(
 )
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option(
-    "--force", is_flag=True, help="Overwrite your edits in Google and bring back deleted events."
+    "--force",
+    is_flag=True,
+    help="Make every managed field in Google followup's and bring back deleted events.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def google(calendar_id: str | None, dry_run: bool, force: bool, as_json: bool) -> None:

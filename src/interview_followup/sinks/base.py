@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from interview_followup.errors import RemoteError
 from interview_followup.model import Event
+from interview_followup.sinks.content import RemoteContent, Write
 
 
 @dataclass(frozen=True)
@@ -72,12 +73,17 @@ class Sink(abc.ABC):
         return None
 
     @abc.abstractmethod
+    def read_items(self, items: Mapping[str, RemoteItem]) -> dict[str, RemoteContent]:
+        """The server copies of ``items`` (by UID), read in as few requests as the server
+        allows; an item that vanished meanwhile is left out."""
+
+    @abc.abstractmethod
     def remote_id_for(self, event: Event, generation: int) -> str:
         """The id a new item for ``event`` gets: deterministic, so a retry finds it."""
 
     @abc.abstractmethod
     def create(self, event: Event, remote_id: str) -> RemoteItem:
-        """Create; PreconditionFailed when ``remote_id`` already exists."""
+        """Create, stamped with our mark; PreconditionFailed when ``remote_id`` exists."""
 
     def create_batch(self, pairs: Sequence[tuple[Event, str]]) -> list[RemoteItem | RemoteError]:
         """Create several items; each result is the item or the error of that one."""
@@ -92,8 +98,10 @@ class Sink(abc.ABC):
         return results
 
     @abc.abstractmethod
-    def update(self, event: Event, item: RemoteItem) -> RemoteItem:
-        """Replace, if the server copy still has ``item.etag`` (None: unconditionally)."""
+    def update(self, event: Event, item: RemoteItem, write: Write | None = None) -> RemoteItem:
+        """Set the managed fields ``write`` names (all of ``event``'s without one), if the
+        server copy still has ``item.etag`` (None: unconditionally). Everything else on
+        the server copy is kept as it is."""
 
     @abc.abstractmethod
     def delete(self, item: RemoteItem) -> None:

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
-from interview_followup import ical
 from interview_followup.errors import RemoteError
 from interview_followup.model import UID_DOMAIN, Event
+from interview_followup.sinks import caldav_items
 from interview_followup.sinks.base import (
     CalendarMissing,
     ItemFailed,
@@ -27,7 +27,9 @@ from interview_followup.sinks.base import (
     Sink,
     Unavailable,
 )
+from interview_followup.sinks.content import RemoteContent, Write
 
+T = TypeVar("T")
 DAV = "{DAV:}"
 CS = "{http://calendarserver.org/ns/}"
 _OUR_HREF = re.compile(r"^([0-9a-v]{32})\.ics$")
@@ -40,6 +42,13 @@ _MARKERS = (
     '<d:propfind xmlns:d="DAV:" xmlns:cs="http://calendarserver.org/ns/">'
     "<d:prop><cs:getctag/><d:sync-token/></d:prop></d:propfind>"
 )
+# RFC 4791 calendar-multiget: the content of several items in one request.
+_MULTIGET = (
+    '<?xml version="1.0" encoding="utf-8"?>'
+    '<c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">'
+    "<d:prop><d:getetag/><c:calendar-data/></d:prop>{hrefs}</c:calendar-multiget>"
+)
+CALDAV = "{urn:ietf:params:xml:ns:caldav}"
 # RFC 4791 calendar-query: the items holding one UID, whatever they are called.
 _BY_UID = (
     '<?xml version="1.0" encoding="utf-8"?>'
@@ -69,7 +78,13 @@ def _translated(what: str, url: str) -> Iterator[None]:
 
     try:
         yield
-    except dav_error.AuthorizationError:
+    except dav_error.AuthorizationError as error:
+        body = (
+            error.body.decode("utf-8", "replace") if isinstance(error.body, bytes) else error.body
+        )
+        if error.status == 403 and _is_uid_conflict(body or ""):
+            # Cyrus says "this UID is taken" with a 403; it is not about the login.
+            raise _UidTaken(f"the server already has this event while {what} (HTTP 403)") from None
         raise RemoteError(
             f"the CalDAV server at {url} refused the credentials while {what}; check caldav.username"
             " and the password (FOLLOWUP_CALDAV_PASSWORD or caldav.password_command)"
@@ -118,18 +133,45 @@ def _client(factory: Any, url: str, username: str, password: str, timeout: int) 
 def find_calendar(client: Any, url: str, name: str, *, create: bool) -> str | None:
     """The URL of the calendar called ``name``; created when missing if ``create``."""
     with _translated("finding your calendars", url):
-        principal = client.get_principal()
+        principal = _negotiating(client, client.get_principal)
         for calendar in principal.get_calendars():
             if (calendar.get_display_name() or "") == name:
                 return str(calendar.url)
         if not create:
             return None
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "followup"
-        return str(principal.make_calendar(name=name, cal_id=slug).url)
+        from caldav.lib import error as dav_error
+
+        try:
+            return str(principal.make_calendar(name=name, cal_id=slug).url)
+        except dav_error.MkcalendarError:
+            # Made meanwhile by another run (or once before, by a run that died): use it.
+            for calendar in principal.get_calendars():
+                if (calendar.get_display_name() or "") == name:
+                    return str(calendar.url)
+            raise
+
+
+def _is_uid_conflict(body: str) -> bool:
+    return "no-uid-conflict" in body or "unique-scheduling-object-resource" in body
+
+
+def _negotiating(client: Any, call: Callable[[], T]) -> T:
+    """Run ``call``; when Basic (sent up front, to save a round trip) is refused, let the
+    client answer the server's own challenge (Digest, say) once and try again."""
+    from caldav.lib import error as dav_error
+
+    try:
+        return call()
+    except dav_error.AuthorizationError as error:
+        if error.status != 401 or client.auth_type != "basic":
+            raise
+    client.auth, client.auth_type = None, None
+    return call()
 
 
 def _status_error(status: int, what: str, body: str = "") -> RemoteError:
-    if status in (403, 409, 412) and "no-uid-conflict" in body:
+    if status in (403, 409, 412) and _is_uid_conflict(body):
         # The UID is held by an item of another name: Radicale 409, Xandikos 412, Cyrus 403.
         return _UidTaken(
             f"the server has this event under another name while {what} (HTTP {status})"
@@ -152,6 +194,7 @@ class CalDAVSink(Sink):
         self.client = client
         self.calendar_url = calendar_url if calendar_url.endswith("/") else calendar_url + "/"
         self._target = target
+        self._others = False  # the last listing saw items not named by us
 
     @property
     def target(self) -> str:
@@ -170,7 +213,9 @@ class CalDAVSink(Sink):
         headers: dict[str, str] | None = None,
     ) -> Any:
         with _translated(what, self.calendar_url):
-            return self.client.request(url, method, body, headers or {})
+            return _negotiating(
+                self.client, lambda: self.client.request(url, method, body, headers or {})
+            )
 
     def _multistatus(self, method: str, depth: int, body: str, href: str = "") -> ET.Element:
         """A PROPFIND or REPORT on the calendar (or one item of it), parsed."""
@@ -209,20 +254,50 @@ class CalDAVSink(Sink):
             name = unquote(urlsplit(href).path.rstrip("/").rsplit("/", 1)[-1])
             match = _OUR_HREF.match(name)
             if not match:
-                continue  # the collection itself, or an event that is not ours
+                # The collection itself, or an item under a name we never give: the user's
+                # own event, or a copy of ours (an imported export) that some servers keep
+                # beside ours under the same UID.
+                self._others = self._others or name.endswith(".ics")
+                continue
             etag = response.findtext(f".//{DAV}getetag")
             items[f"{match[1]}@{UID_DOMAIN}"] = RemoteItem(
                 urlsplit(href).path, etag.strip() if etag else None
             )
         return items
 
+    def read_items(self, items: Mapping[str, RemoteItem]) -> dict[str, RemoteContent]:
+        by_path = {unquote(item.remote_id): uid for uid, item in items.items()}
+        found: dict[str, RemoteContent] = {}
+        if not by_path:
+            return found
+        hrefs = "".join(f"<d:href>{escape(item.remote_id)}</d:href>" for item in items.values())
+        tree = self._multistatus("REPORT", 1, _MULTIGET.format(hrefs=hrefs))
+        for response in tree.findall(f"{DAV}response"):
+            path = unquote(urlsplit(response.findtext(f"{DAV}href") or "").path)
+            uid = by_path.get(path)
+            text = response.findtext(f".//{CALDAV}calendar-data")
+            if uid is None or not text:
+                continue  # gone meanwhile (a 404 inside the answer)
+            etag = response.findtext(f".//{DAV}getetag")
+            content = caldav_items.read(
+                items[uid].remote_id, etag.strip() if etag else None, text, uid
+            )
+            if content is not None:
+                found[uid] = content
+        return found
+
     def remote_id_for(self, event: Event, generation: int) -> str:
         return urlsplit(urljoin(self.calendar_url, f"{event.uid_stem}.ics")).path
 
     def _write(
-        self, event: Event, remote_id: str, condition: dict[str, str], what: str
+        self,
+        event: Event,
+        remote_id: str,
+        condition: dict[str, str],
+        what: str,
+        write: Write | None = None,
     ) -> RemoteItem:
-        body = ical.render_single(event).decode("utf-8")
+        body = caldav_items.body(event, write)
         headers = {"Content-Type": "text/calendar; charset=utf-8", **condition}
         response = self._request(urljoin(self.calendar_url, remote_id), "PUT", what, body, headers)
         if response.status not in (200, 201, 204):
@@ -241,25 +316,38 @@ class CalDAVSink(Sink):
 
     def create(self, event: Event, remote_id: str) -> RemoteItem:
         what = f"creating '{event.summary}'"
+        if self._others:
+            # Servers that accept a UID twice (sabre/dav, DAViCal) would keep both: find
+            # copies of this event by UID first and replace them.
+            self._delete_copies(event.uid, keep=remote_id)
         try:
             return self._write(event, remote_id, {"If-None-Match": "*"}, what)
         except _UidTaken:
             # Only followup makes UIDs in its own domain, so the other item is a copy of
             # this very event (an imported export, say): replace it with the synced one.
-            self._delete_copies(event.uid, keep=remote_id)
+            if not self._delete_copies(event.uid, keep=remote_id):
+                raise ItemFailed(
+                    f"'{event.summary}' is already in another calendar of this account, and"
+                    " this server allows a UID once per account: delete it there (or sync to"
+                    " that calendar with --calendar)"
+                ) from None
             return self._write(event, remote_id, {"If-None-Match": "*"}, what)
 
-    def _delete_copies(self, uid: str, keep: str) -> None:
+    def _delete_copies(self, uid: str, keep: str) -> int:
+        """Delete the items of this calendar that hold ``uid`` under another name."""
         tree = self._multistatus("REPORT", 1, _BY_UID.format(uid=escape(uid)))
+        deleted = 0
         for found in tree.findall(f"{DAV}response"):
             path = urlsplit(found.findtext(f"{DAV}href") or "").path
-            if path and path != keep:
+            if path and unquote(path) != unquote(keep):
                 etag = found.findtext(f".//{DAV}getetag")
                 self.delete(RemoteItem(path, etag.strip() if etag else None))
+                deleted += 1
+        return deleted
 
-    def update(self, event: Event, item: RemoteItem) -> RemoteItem:
+    def update(self, event: Event, item: RemoteItem, write: Write | None = None) -> RemoteItem:
         condition = {"If-Match": item.etag} if item.etag else {}
-        return self._write(event, item.remote_id, condition, f"updating '{event.summary}'")
+        return self._write(event, item.remote_id, condition, f"updating '{event.summary}'", write)
 
     def delete(self, item: RemoteItem) -> None:
         what = f"deleting {item.remote_id}"

@@ -11,7 +11,7 @@ import json
 import os
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from interview_followup.errors import RemoteError
@@ -25,45 +25,22 @@ from interview_followup.sinks.base import (
     Sink,
     Unavailable,
 )
+from interview_followup.sinks.content import (
+    RemoteContent,
+    Write,
+)
 from interview_followup.sinks.google_auth import RELOGIN_HINT as _RELOGIN
+from interview_followup.sinks.google_events import (
+    UID_KEY,
+    content_of,
+    event_body,
+    item_of,
+    private_of,
+)
 
-UID_KEY = "followupUid"
 MAX_ATTEMPTS = 6
 _RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
-
-
-def _when(value: Any, tz: str, all_day: bool) -> dict[str, str]:
-    if all_day:
-        return {"date": value.isoformat()}
-    return {"dateTime": value.isoformat(), "timeZone": tz}
-
-
-def event_body(event: Event) -> dict[str, Any]:
-    """The API resource for one of our events. Never any attendee or organizer."""
-    overrides = (
-        [] if event.alarm_minutes is None else [{"method": "popup", "minutes": event.alarm_minutes}]
-    )
-    return {
-        "summary": event.summary,
-        "description": event.description,
-        "start": _when(event.start, event.tz, event.all_day),
-        "end": _when(event.end, event.tz, event.all_day),
-        "status": "confirmed",
-        "transparency": "transparent" if event.all_day else "opaque",
-        "reminders": {"useDefault": False, "overrides": overrides},
-        "extendedProperties": {
-            "private": {
-                UID_KEY: event.uid,
-                "followupKind": event.kind.value,
-                "followupInterview": str(event.interview_id),
-            }
-        },
-    }
-
-
-def _item(resource: dict[str, Any]) -> RemoteItem:
-    return RemoteItem(resource["id"], resource.get("etag"))
 
 
 def _error_reason(error: Any) -> str:
@@ -95,6 +72,7 @@ class GoogleSink(Sink):
         self.batch_uri = batch_uri
         self.sleep = sleep
         self._listing_marker: str | None = None
+        self._listed: dict[str, dict[str, Any]] = {}  # by event id, from the last listing
 
     batch_limit = 50  # Google's limit per batch request
 
@@ -197,10 +175,32 @@ class GoogleSink(Sink):
                 f"the Google calendar {self.calendar_id} does not exist any more"
             ) from None
         found: dict[str, RemoteItem] = {}
+        self._listed = {}
         for item in items:
-            uid = item.get("extendedProperties", {}).get("private", {}).get(UID_KEY)
+            uid = private_of(item).get(UID_KEY)
             if uid and item.get("status") != "cancelled":
                 found[uid] = RemoteItem(item["id"], item.get("etag"))
+                self._listed[item["id"]] = item
+        return found
+
+    def read_items(self, items: Mapping[str, RemoteItem]) -> dict[str, RemoteContent]:
+        """The listing already returned every event whole; only what it did not hold
+        (or what changed since) is fetched, one by one."""
+        found: dict[str, RemoteContent] = {}
+        for uid, item in items.items():
+            resource = self._listed.get(item.remote_id)
+            if resource is None or (item.etag and resource.get("etag") != item.etag):
+                try:
+                    resource = self.execute(
+                        self._events().get(calendarId=self.calendar_id, eventId=item.remote_id),
+                        "reading an event",
+                    )
+                except ItemMissing:
+                    continue
+                assert resource is not None
+                self._listed[item.remote_id] = resource
+            if resource.get("status") != "cancelled":
+                found[uid] = content_of(resource)
         return found
 
     def remote_id_for(self, event: Event, generation: int) -> str:
@@ -216,7 +216,7 @@ class GoogleSink(Sink):
         for generation in range(1, 20):
             try:
                 made = self.execute(self._insert_request(event, remote_id), what)
-                return _item(made)
+                return item_of(made)
             except PreconditionFailed:
                 try:
                     existing = self.execute(
@@ -225,8 +225,10 @@ class GoogleSink(Sink):
                 except ItemMissing:  # deleted long ago and forgotten, yet the id stays taken
                     existing = {"status": "cancelled"}
                 if existing.get("status") != "cancelled":
-                    # Ours from a run that died before recording it: bring it up to date.
-                    return self.update(event, _item(existing))
+                    # Ours from a run that died before recording it, perhaps edited since:
+                    # the sync reads it and weighs it like any other copy.
+                    self._listed[remote_id] = existing
+                    raise PreconditionFailed(f"'{event.summary}' is already in Google") from None
                 remote_id = self.remote_id_for(event, generation)
         raise ItemFailed(f"no free event id left while {what}")
 
@@ -247,7 +249,7 @@ class GoogleSink(Sink):
         for number, (event, remote_id) in enumerate(pairs):
             made = results.get(str(number))
             if isinstance(made, dict) and "id" in made:
-                outcome.append(_item(made))
+                outcome.append(item_of(made))
                 continue
             try:  # 409, rate limits and the like: the single path knows what to do
                 outcome.append(self.create(event, remote_id))
@@ -255,25 +257,37 @@ class GoogleSink(Sink):
                 outcome.append(error)
         return outcome
 
-    def update(self, event: Event, item: RemoteItem) -> RemoteItem:
+    def update(self, event: Event, item: RemoteItem, write: Write | None = None) -> RemoteItem:
+        self._listed.pop(item.remote_id, None)  # whatever happens, read it afresh next time
         request = self._events().patch(
             calendarId=self.calendar_id,
             eventId=item.remote_id,
-            body=event_body(event),
+            body=event_body(event, write),
             sendUpdates="none",
         )
         if item.etag:
             request.headers["If-Match"] = item.etag
         made = self.execute(request, f"updating '{event.summary}'")
-        return _item(made)
+        return item_of(made)
 
     def delete(self, item: RemoteItem) -> None:
+        self._listed.pop(item.remote_id, None)
         request = self._events().delete(
             calendarId=self.calendar_id, eventId=item.remote_id, sendUpdates="none"
         )
         if item.etag:
             request.headers["If-Match"] = item.etag
-        self.execute(request, f"deleting {item.remote_id}")
+        what = f"deleting {item.remote_id}"
+        try:
+            self.execute(request, what)
+        except PreconditionFailed:
+            # Google keeps a deleted event (cancelled), so its ETag moved: gone, not edited.
+            found = self.execute(
+                self._events().get(calendarId=self.calendar_id, eventId=item.remote_id), what
+            )
+            if found.get("status") == "cancelled":
+                raise ItemMissing(f"not in Google any more while {what}") from None
+            raise
 
 
 def build_service(credentials: Any, root: str | None) -> Any:

@@ -207,6 +207,13 @@ def _m005_journal(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m006_sync_base(conn: sqlite3.Connection) -> None:
+    # Per event and calendar, our side of the managed fields (time, title, description,
+    # status, alarm) at the last sync: the base the next sync merges the server copy
+    # against, so a user's edit is told apart from ours field by field.
+    conn.execute("ALTER TABLE sync_state ADD COLUMN base TEXT")
+
+
 # Forward-only, in order; the schema version is their count (PRAGMA user_version).
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m001_initial,
@@ -214,6 +221,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m003_event_versions,
     _m004_countries_and_marks,
     _m005_journal,
+    _m006_sync_base,
 ]
 
 

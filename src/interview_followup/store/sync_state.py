@@ -20,7 +20,8 @@ class Target:
 
 def load(conn: sqlite3.Connection, target: str) -> dict[str, Record]:
     rows = conn.execute(
-        "SELECT uid, remote_id, etag, pushed_hash, sequence, state, generation FROM sync_state WHERE target = ?",
+        "SELECT uid, remote_id, etag, pushed_hash, sequence, state, generation, base FROM sync_state"
+        " WHERE target = ?",
         (target,),
     )
     return {
@@ -32,6 +33,7 @@ def load(conn: sqlite3.Connection, target: str) -> dict[str, Record]:
             row["sequence"],
             RecordState(row["state"]),
             row["generation"],
+            row["base"],
         )
         for row in rows
     }
@@ -42,10 +44,10 @@ def save(conn: sqlite3.Connection, target: str, record: Record, now: datetime) -
     with write(conn):
         conn.execute(
             "INSERT INTO sync_state (target, uid, remote_id, etag, pushed_hash, sequence, state, generation,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target, uid) DO UPDATE SET"
-            " remote_id = excluded.remote_id, etag = excluded.etag, pushed_hash = excluded.pushed_hash,"
+            " base, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target, uid) DO UPDATE"
+            " SET remote_id = excluded.remote_id, etag = excluded.etag, pushed_hash = excluded.pushed_hash,"
             " sequence = excluded.sequence, state = excluded.state, generation = excluded.generation,"
-            " updated_at = excluded.updated_at",
+            " base = excluded.base, updated_at = excluded.updated_at",
             (
                 target,
                 record.uid,
@@ -55,6 +57,7 @@ def save(conn: sqlite3.Connection, target: str, record: Record, now: datetime) -
                 record.sequence,
                 record.state,
                 record.generation,
+                record.base,
                 now.isoformat(),
             ),
         )

@@ -3,7 +3,7 @@ run that dies halfway loses nothing and the next run converges."""
 
 from __future__ import annotations
 
-import contextlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -18,13 +18,17 @@ from interview_followup.sinks.base import (
     Sink,
     Unavailable,
 )
-from interview_followup.sync.actions import Action, Op
+from interview_followup.sinks.content import Fields, fields_of
+from interview_followup.sync.actions import UNSETTLED, Action, Op, decide_one
+
+Save = Callable[[Record], None]
 
 
 @dataclass
 class Report:
     created: int = 0
     updated: int = 0
+    merged: int = 0
     deleted: int = 0
     unchanged: int = 0
     conflicts: int = 0
@@ -40,8 +44,10 @@ class Report:
         match op:
             case Op.CREATE:
                 self.created += 1
-            case Op.RECOVER | Op.UPDATE:
+            case Op.UPDATE | Op.KEEP:
                 self.updated += 1
+            case Op.MERGE:
+                self.merged += 1
             case Op.DELETE:
                 self.deleted += 1
             case Op.CONFLICT:
@@ -50,8 +56,8 @@ class Report:
                 self.skipped += 1
             case Op.ADOPT:
                 self.adopted += 1
-            case Op.FORGET:
-                pass  # already gone from the server: nothing to tell
+            case Op.CLAIM:
+                pass  # nothing changed that a person would notice
 
     @property
     def ok(self) -> bool:
@@ -61,6 +67,7 @@ class Report:
         return {
             "created": self.created,
             "updated": self.updated,
+            "merged": self.merged,
             "deleted": self.deleted,
             "unchanged": self.unchanged,
             "conflicts": self.conflicts,
@@ -73,23 +80,32 @@ class Report:
         }
 
 
-def _record(event: Event, item: RemoteItem, generation: int) -> Record:
+def _record(
+    event: Event,
+    item: RemoteItem,
+    generation: int,
+    base: Fields | None,
+    settled: bool = True,
+) -> Record:
     return Record(
         event.uid,
         item.remote_id,
         item.etag,
-        event.hash,
+        event.hash if settled else UNSETTLED,
         event.sequence,
         RecordState.PRESENT,
         generation,
+        json.dumps((base or fields_of(event)).to_json(), sort_keys=True),
     )
 
 
 def apply(
     actions: Sequence[Action],
     sink: Sink,
-    save: Callable[[Record], None],
+    save: Save,
     report: Report,
+    *,
+    force: bool = False,
 ) -> None:
     """Carry out ``actions`` in order, saving each record as soon as its write is done.
 
@@ -100,15 +116,27 @@ def apply(
         creates = [a for a in actions if a.op is Op.CREATE]
         actions = [a for a in actions if a.op is not Op.CREATE]
         for start in range(0, len(creates), sink.batch_limit):
-            if not _apply_batch(creates[start : start + sink.batch_limit], sink, save, report):
+            batch = creates[start : start + sink.batch_limit]
+            if not _apply_batch(batch, sink, save, report, force):
                 return
     for action in actions:
-        report.actions.append(action.describe())
         try:
-            report.tally(_apply_one(action, sink, save))
+            done: Op | None
+            try:
+                done = _apply_one(action, sink, save)
+            except PreconditionFailed:
+                # Changed since we read it (or our own answer was lost and a retry came
+                # back 412): read it once more and decide again.
+                retried = _again(action, sink, force)
+                done = _apply_one(retried, sink, save) if retried else None
+                action = retried or action
+            report.actions.append(action.describe())
+            report.tally(done or action.op)
         except PreconditionFailed as error:
-            report.conflicts += 1
-            report.errors.append(f"{action.uid}: {error.message}")
+            report.failed += 1
+            report.errors.append(
+                f"{action.uid}: {error.message}; changed while syncing, the next sync weighs it"
+            )
         except ItemFailed as error:
             report.failed += 1
             report.errors.append(f"{action.uid}: {error.message}")
@@ -118,21 +146,29 @@ def apply(
             return
 
 
+def _again(action: Action, sink: Sink, force: bool) -> Action | None:
+    remote = action.remote or RemoteItem(
+        sink.remote_id_for(action.event, _generation(action)) if action.event else "", None
+    )
+    copy = sink.read_items({action.uid: remote}).get(action.uid)
+    live = RemoteItem(copy.remote_id, copy.etag) if copy else None
+    return decide_one(action.uid, action.event, action.record, live, copy, force)
+
+
 def _generation(action: Action) -> int:
     record = action.record
     if record is None:
         return 0
     # Some servers (Google) keep deleted ids for ever: a re-created event needs a new one.
-    if action.op is Op.CREATE and record.state is not RecordState.PRESENT:
-        return record.generation + 1
-    return record.generation
+    return record.generation + 1 if action.op is Op.CREATE else record.generation
 
 
 def _apply_batch(
     creates: Sequence[Action],
     sink: Sink,
-    save: Callable[[Record], None],
+    save: Save,
     report: Report,
+    force: bool,
 ) -> bool:
     """Create several events in one request; False when the server is unreachable."""
     pairs = []
@@ -152,46 +188,61 @@ def _apply_batch(
         return True
     for action, result in zip(creates, results, strict=True):
         assert action.event is not None
-        if isinstance(result, RemoteError):
+        if isinstance(result, PreconditionFailed):  # already there: weigh that copy
+            try:
+                retried = _again(action, sink, force)
+                done = _apply_one(retried, sink, save) if retried else None
+                report.tally(done or Op.CLAIM)
+            except RemoteError as error:
+                report.failed += 1
+                report.errors.append(f"{action.uid}: {error.message}")
+        elif isinstance(result, RemoteError):
             report.failed += 1
             report.errors.append(f"{action.uid}: {result.message}")
         else:
-            save(_record(action.event, result, _generation(action)))
+            save(_record(action.event, result, _generation(action), action.base))
             report.created += 1
     return True
 
 
-def _apply_one(action: Action, sink: Sink, save: Callable[[Record], None]) -> Op:
+def _apply_one(action: Action, sink: Sink, save: Save) -> Op:
     """Carry out one action; returns what it turned out to be, for the report."""
     event, record, live = action.event, action.record, action.remote
     generation = _generation(action)
-    if action.op is Op.CREATE:
+    op = action.op
+    if op is Op.CREATE:
         assert event is not None
         item = sink.create(event, sink.remote_id_for(event, generation))
-        save(_record(event, item, generation))
-    elif action.op in (Op.RECOVER, Op.UPDATE):
+        save(_record(event, item, generation, action.base))
+    elif op in (Op.UPDATE, Op.MERGE, Op.CONFLICT, Op.KEEP, Op.ADOPT, Op.CLAIM):
         assert event is not None and live is not None
-        try:
-            item = sink.update(event, live)
-        except ItemMissing:  # deleted by the user since we listed
-            if record is not None:
-                save(record._replace(state=RecordState.GONE, etag=None))
-            return Op.GONE
-        save(_record(event, item, generation))
-    elif action.op is Op.DELETE:
+        item = live
+        if action.write is not None:
+            try:
+                item = sink.update(event, live, action.write)
+            except ItemMissing:  # deleted by the user since we listed
+                if record is not None:
+                    save(record._replace(state=RecordState.GONE, etag=None))
+                return Op.GONE
+        save(_record(event, item, generation, action.base, settled=op is not Op.CONFLICT))
+    elif op is Op.DELETE:
         assert live is not None
-        with contextlib.suppress(ItemMissing):
-            sink.delete(live)
         if record is not None:
-            save(record._replace(state=RecordState.DELETED, etag=None))
-    elif action.op is Op.ADOPT:
-        assert record is not None and live is not None
-        save(record._replace(etag=live.etag))
-    elif action.op in (Op.FORGET, Op.GONE):
+            # Recorded first: should the answer be lost, the next run still knows that
+            # it was us who deleted it, not the user.
+            save(record._replace(state=RecordState.DELETED, etag=live.etag))
+        try:
+            sink.delete(live)
+        except ItemMissing:
+            pass
+        except PreconditionFailed:  # certainly not deleted: the user edited it meanwhile
+            if record is not None:
+                save(record)
+            raise
+    elif op is Op.GONE:
         assert record is not None
-        state = RecordState.DELETED if action.op is Op.FORGET else RecordState.GONE
-        save(record._replace(state=state, etag=None))
-    return action.op
+        save(record._replace(state=RecordState.GONE, etag=None))
+    return op
 
 
 def count_planned(actions: Sequence[Action], report: Report) -> None:

@@ -5,13 +5,36 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from interview_followup.errors import RemoteError
 from interview_followup.model import EventStatus, SyncRecord
 from interview_followup.sinks.base import CalendarMissing, Sink
 from interview_followup.store import db, sync_state
 from interview_followup.store import events as event_rows
-from interview_followup.sync.actions import check_mass_delete, decide, has_local_changes
+from interview_followup.sync.actions import (
+    check_mass_delete,
+    check_restored,
+    decide,
+    has_local_changes,
+    needs_reading,
+)
 from interview_followup.sync.apply import Report, apply, count_planned
+from interview_followup.sync.lock import calendar_lock
 from interview_followup.workspace import Workspace, utc_now
+
+
+class CalendarDeleted(RemoteError):
+    """A calendar we synced to was deleted on the server: not re-created on our own."""
+
+    exit_code = 2
+
+
+def calendar_deleted(name: str, dry_run: bool, option: str = "--calendar") -> CalendarDeleted:
+    return CalendarDeleted(
+        ("a sync would stop here: " if dry_run else "")
+        + f"the calendar {name} was deleted on the server, so followup does not re-create it"
+        f" on its own; run with --force to re-create it with every event, or with {option}"
+        " to sync to another calendar"
+    )
 
 
 def run(
@@ -39,7 +62,18 @@ def run(
     remote = sink.list_items()
     # A sink whose full listing yields a marker (Google's sync token) offers it here.
     marker = sink.listing_marker() or marker
-    actions, report.unchanged = decide(events, records, remote, force=force)
+    by_uid = {e.uid: e for e in events}
+    to_read = {
+        uid: item
+        for uid, item in remote.items()
+        if (uid in by_uid or uid in records)
+        and (force or needs_reading(records.get(uid), item, by_uid.get(uid)))
+    }
+    contents = sink.read_items(to_read) if to_read else {}
+    for uid in to_read.keys() - contents.keys():
+        del remote[uid]  # deleted between the listing and the read
+    check_restored(events, contents, force)
+    actions, report.unchanged = decide(events, records, remote, contents, force=force)
     check_mass_delete(actions, len(remote), force)
     if dry_run:
         count_planned(actions, report)
@@ -48,7 +82,7 @@ def run(
     def save(record: SyncRecord) -> None:
         sync_state.save(ws.conn, sink.target, record, now)
 
-    apply(actions, sink, save, report)
+    apply(actions, sink, save, report, force=force)
     if report.ok:
         # The marker read before listing: a user edit made while we wrote is still seen
         # next time (our own writes cost one extra listing then).
@@ -88,27 +122,26 @@ def sync_caldav(
     password = caldav_password(username, url, settings.caldav_password_command)
     target = caldav.target_key(url, username, name)
 
-    for attempt in range(2):
+    with calendar_lock(target, f"the calendar '{name}'"):
         known = sync_state.get_target(ws.conn, target)
         sink = caldav.open_sink(
-            url,
-            username,
-            password,
-            name,
-            known.calendar if known else None,
-            target,
+            url, username, password, name, known.calendar if known else None, target,
             create=not dry_run,
-        )
+        )  # fmt: skip
         if sink is None:  # a dry run, and the calendar is still to be made
             return preview_first_sync(ws)
         try:
             return run(ws, sink, force=force, dry_run=dry_run)
         except CalendarMissing:
-            if attempt or dry_run:
-                raise
-            # The user deleted the whole calendar: what we recorded there is void.
+            if not force:
+                raise calendar_deleted(f"'{name}'", dry_run) from None
+            if dry_run:
+                return preview_first_sync(ws)
+            # Forced: what we recorded there is void; every event goes back.
             sync_state.forget_target(ws.conn, target)
-    raise AssertionError("unreachable")
+            sink = caldav.open_sink(url, username, password, name, None, target)
+            assert sink is not None
+            return run(ws, sink, force=True)
 
 
 # A meta key marking a Google calendar this tool created (and may re-create).
@@ -153,16 +186,25 @@ def sync_google(
         if dry_run:
             return preview_first_sync(ws)
         chosen = new_calendar()
-    try:
-        return run(ws, google.GoogleSink(service, chosen, batch_uri), force=force, dry_run=dry_run)
-    except CalendarMissing:
-        if calendar_id or dry_run or not db.meta(ws.conn, _CREATED + chosen):
-            # Not one we made: never replace a calendar the user chose.
-            raise RemoteError(
-                f"there is no Google calendar {chosen} that this account can see; check that it"
-                " is shared with this account, or let followup make a new one: followup config"
-                " set google.calendar_id ''"
-            ) from None
-        # The user deleted the calendar we created: start afresh in a new one.
-        sync_state.forget_target(ws.conn, f"google:{chosen}")
-        return run(ws, google.GoogleSink(service, new_calendar(chosen), batch_uri), force=force)
+    with calendar_lock(f"google:{chosen}", f"the Google calendar {chosen}"):
+        try:
+            sink = google.GoogleSink(service, chosen, batch_uri)
+            return run(ws, sink, force=force, dry_run=dry_run)
+        except CalendarMissing:
+            if calendar_id or not db.meta(ws.conn, _CREATED + chosen):
+                # Not one we made: never replace a calendar the user chose.
+                raise RemoteError(
+                    f"there is no Google calendar {chosen} that this account can see; check that"
+                    " it is shared with this account, or let followup make a new one: followup"
+                    " config set google.calendar_id ''"
+                ) from None
+            if not force:
+                name = f"'{ws.settings.google_calendar_name}'"
+                raise calendar_deleted(name, dry_run, "--calendar-id") from None
+            if dry_run:
+                return preview_first_sync(ws)
+            # Forced: the user deleted the calendar we created; start afresh in a new one.
+            sync_state.forget_target(ws.conn, f"google:{chosen}")
+    made = new_calendar(chosen)
+    with calendar_lock(f"google:{made}", f"the Google calendar {made}"):
+        return run(ws, google.GoogleSink(service, made, batch_uri), force=True)
