@@ -29,13 +29,17 @@ def test_a_column_added_later_is_journaled_and_restored(tmp_path: Path) -> None:
         first = _interview(conn)
         conn.execute("UPDATE interviews SET employer_note = 'DE' WHERE id = ?", (first,))
     with journal.recording(conn, "edit", NOW):
-        conn.execute("UPDATE interviews SET employer_note = 'FR', role = 'Dev' WHERE id = ?", (first,))
+        conn.execute(
+            "UPDATE interviews SET employer_note = 'FR', role = 'Dev' WHERE id = ?", (first,)
+        )
     entry = journal.latest_to_undo(conn)
     assert entry is not None and entry.command == "edit"
     assert [c["text"] for c in entry.changes] == [f"interview {first}: changed role, employer_note"]
     with db.write(conn):
         journal.undo(conn, entry, NOW)
-    row = conn.execute("SELECT employer_note, role FROM interviews WHERE id = ?", (first,)).fetchone()
+    row = conn.execute(
+        "SELECT employer_note, role FROM interviews WHERE id = ?", (first,)
+    ).fetchone()
     assert (row["employer_note"], row["role"]) == ("DE", "")
     assert journal.latest_to_undo(conn) is None
 
