@@ -1,0 +1,28 @@
+"""Defects found living through a job hunt with the real CLI, each pinned by a test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import Cli
+
+SEMICOLON_CSV = (
+    "Company;Role;At;TZ;Interviewers\n"
+    'Hooli;Data Engineer;15.03.2027 14:00;Europe/Berlin;"Gavin Belson <gavin@hooli.example>;'
+    ' Jared Dunn <jared@hooli.example>"\n'
+)
+
+
+def test_importing_the_same_file_again_records_no_change(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hunt.csv").write_text(SEMICOLON_CSV, encoding="utf-8")
+    cli.ok("import", "hunt.csv")
+    cli.ok("import", "hunt.csv")
+    assert [e["command"] for e in cli.json("history")] == ["import hunt.csv"]
+    # A real change of the people is still told.
+    cli.ok("edit", "1", "--remove-interviewer", "Jared Dunn")
+    texts = [c["text"] for c in cli.json("history")[0]["changes"]]
+    assert "interview 1: changed interviewers" in texts
