@@ -26,3 +26,11 @@ def test_importing_the_same_file_again_records_no_change(
     cli.ok("edit", "1", "--remove-interviewer", "Jared Dunn")
     texts = [c["text"] for c in cli.json("history")[0]["changes"]]
     assert "interview 1: changed interviewers" in texts
+
+
+def test_move_says_the_new_time_in_your_zone_as_it_was_given(cli: Cli) -> None:
+    cli.ok("config", "set", "timezone", "Europe/London")
+    cli.ok("log", "--company", "Acme", "--at", "2027-11-15 10:00", "--tz", "America/New_York")
+    moved = cli.ok("move", "1", "follow-up", "2027-12-01 15:00").out
+    assert "to Wed 2027-12-01 15:00 GMT (10:00 EST there)." in moved
+    assert "check-in 1 follows: Wed 2027-12-08 15:00 GMT (10:00 EST there)" in moved

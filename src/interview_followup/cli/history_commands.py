@@ -151,10 +151,11 @@ def move(interview_id: int, kind: str, when: str, who: str | None, as_json: bool
     """Move the next KIND step still to do to WHEN: 'tomorrow 14:00', 'monday',
     'in 2 business days', '2027-11-23 14:00' (your zone; no time: the step keeps its
     own). Check-ins and move-on follow a moved follow-up; recomputing keeps the move."""
-    from interview_followup import lifecycle
+    from interview_followup import lifecycle, service
 
     with workspace(create=False) as ws:
         moved = lifecycle.move_step(ws, interview_id, kind, when, who)
+        user_tz = service.user_zone(ws)
     if as_json:
         click.echo(
             output.dumps(
@@ -169,10 +170,11 @@ def move(interview_id: int, kind: str, when: str, who: str | None, as_json: bool
         )
         return
     click.echo(
-        f"Moved {_label(moved.after)} of interview {interview_id} to {output.when(moved.after)}."
+        f"Moved {_label(moved.after)} of interview {interview_id}"
+        f" to {output.when(moved.after, user_tz)}."
     )
     for other in moved.followed:
-        click.echo(f"  {_label(other)} follows: {output.when(other)}")
+        click.echo(f"  {_label(other)} follows: {output.when(other, user_tz)}")
 
 
 def _label(event: Event) -> str:
