@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from contextlib import closing
 from datetime import date, datetime
 from typing import Any
@@ -365,10 +365,6 @@ def interviews(ws: Workspace) -> list[Interview]:
 
 def interview(ws: Workspace, interview_id: int) -> Interview:
     return interview_rows.get(ws.conn, interview_id)
-
-
-def company_names(ws: Workspace, ids: Sequence[int]) -> dict[int, str]:
-    return {i.id: i.company for i in interview_rows.all_interviews(ws.conn) if i.id in set(ids)}
 
 
 def interview_labels() -> list[lookup.Label]:

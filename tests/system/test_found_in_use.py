@@ -34,3 +34,17 @@ def test_move_says_the_new_time_in_your_zone_as_it_was_given(cli: Cli) -> None:
     moved = cli.ok("move", "1", "follow-up", "2027-12-01 15:00").out
     assert "to Wed 2027-12-01 15:00 GMT (10:00 EST there)." in moved
     assert "check-in 1 follows: Wed 2027-12-08 15:00 GMT (10:00 EST there)" in moved
+
+
+def test_an_acceptance_tells_one_note_per_process_not_per_round(cli: Cli) -> None:
+    cli.ok("log", "--company", "Acme", "--at", "2027-11-15 10:00")
+    cli.ok("log", "--company", "Acme", "--at", "2027-11-22 10:00")  # round 2 of Acme
+    cli.ok("log", "--company", "Globex", "--at", "2027-11-16 10:00")
+    out = cli.ok("status", "3", "accepted").out
+    assert (
+        "Withdrawn: interviews 1, 2 (Acme); one note to send them is scheduled, with interview 2."
+        in out
+    )
+    assert out.count("Withdrawn:") == 1
+    notes = [e for e in cli.plan() if e["kind"] == "withdraw"]
+    assert [e["interview_id"] for e in notes] == [2]

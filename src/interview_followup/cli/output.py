@@ -144,3 +144,26 @@ def interviews_table(interviews: Sequence[Interview]) -> str:
         table(["id", "company", "role", "status", "start", "tz", "holidays", "decision_by"], rows)
         or "No interviews yet."
     )
+
+
+def withdrawn_lines(withdrawn: Sequence[Interview]) -> list[str]:
+    """What an acceptance withdrew, one line per process: its latest round carries the
+    one note to send them."""
+    processes: dict[tuple[str, str], list[Interview]] = {}
+    for interview in withdrawn:
+        processes.setdefault(interview.process, []).append(interview)
+    lines = []
+    for rounds in processes.values():
+        latest = max(rounds, key=lambda r: (r.start, r.id))
+        company = one_line(latest.company)
+        if len(rounds) == 1:
+            lines.append(
+                f"Withdrawn: interview {latest.id} ({company}); a note to send them is scheduled."
+            )
+            continue
+        ids = ", ".join(str(r.id) for r in sorted(rounds, key=lambda r: (r.start, r.id)))
+        lines.append(
+            f"Withdrawn: interviews {ids} ({company}); one note to send them is scheduled,"
+            f" with interview {latest.id}."
+        )
+    return lines
