@@ -294,9 +294,11 @@ def promise(ws: Workspace, interview_id: int, day_text: str, now: datetime | Non
         interview = interview_rows.get(ws.conn, interview_id)
         today = now.astimezone(zone(interview.tz)).date()
         from . import fields
-        from .parsing import parse_day
+        from .dates import read_decision_day
 
-        day = parse_day(day_text, today, "date", ws.days_for(interview))
+        day = read_decision_day(
+            day_text, today, "date", ws.days_for(interview), ws.settings.date_order
+        )
         fields.check_decision(interview, day)
         interview_rows.update(ws.conn, interview._replace(decision_by=day), now)
         interview_rows.add_change(

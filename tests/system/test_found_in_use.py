@@ -48,3 +48,23 @@ def test_an_acceptance_tells_one_note_per_process_not_per_round(cli: Cli) -> Non
     assert out.count("Withdrawn:") == 1
     notes = [e for e in cli.plan() if e["kind"] == "withdraw"]
     assert [e["interview_id"] for e in notes] == [2]
+
+
+def test_a_decision_date_as_a_spreadsheet_writes_it(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "eu.csv").write_text(
+        "Company;At;TZ;Decision_by\nHooli;15.03.2027 14:00;Europe/Berlin;26.03.2027\n",
+        encoding="utf-8",
+    )
+    cli.ok("import", "eu.csv")
+    assert cli.json("list")[0]["decision_by"] == "2027-03-26"
+    # Read as a start is: a day that reads two ways waits for date_order.
+    two_ways = cli("edit", "1", "--decision-by", "04.05.2027")
+    assert two_ways.code == 2 and "date_order" in two_ways.err
+    cli.ok("config", "set", "date_order", "DMY")
+    cli.ok("edit", "1", "--decision-by", "04.05.2027")
+    assert cli.json("list")[0]["decision_by"] == "2027-05-04"
+    cli.ok("promise", "1", "07.05.2027")
+    assert cli.json("list")[0]["decision_by"] == "2027-05-07"
