@@ -68,3 +68,10 @@ def test_a_decision_date_as_a_spreadsheet_writes_it(
     assert cli.json("list")[0]["decision_by"] == "2027-05-04"
     cli.ok("promise", "1", "07.05.2027")
     assert cli.json("list")[0]["decision_by"] == "2027-05-07"
+
+
+def test_config_list_lines_up_its_comments(cli: Cli) -> None:
+    cli.ok("config", "set", "name", "Alex Morgan")
+    lines = cli.ok("config", "list").out.splitlines()
+    assert len({line.index("=") for line in lines}) == 1
+    assert len({line.index("  # ") for line in lines}) == 1
