@@ -75,3 +75,16 @@ def test_config_list_lines_up_its_comments(cli: Cli) -> None:
     lines = cli.ok("config", "list").out.splitlines()
     assert len({line.index("=") for line in lines}) == 1
     assert len({line.index("  # ") for line in lines}) == 1
+
+
+def test_logging_the_next_round_says_which_rounds_it_moved_on(cli: Cli) -> None:
+    cli.ok("log", "--company", "Globex", "--at", "2027-11-15 10:00")
+    out = cli.ok("log", "--company", " globex", "--at", "2027-11-22 10:00").out
+    assert (
+        "Interview 1 (Globex, 2027-11-15) is an earlier round of this process: now next-round."
+        in out
+    )
+    # A round logged late, before the latest one, is told it is not the latest.
+    out = cli.ok("log", "--company", "Globex", "--at", "2027-11-18 10:00").out
+    assert "Interview 3 comes before interview 2 (2027-11-22), the latest round" in out
+    assert [i["status"] for i in cli.json("list")] == ["next-round", "next-round", "waiting"]

@@ -144,6 +144,7 @@ def log(ctx: click.Context, /, invite: str | None, as_json: bool, **kwargs: Any)
         interview_id = service.log_interview(ws, raw)
         events = service.plan(ws, interview_id)
         interview = service.interview(ws, interview_id)
+        rounds = [i for i in service.interviews(ws) if i.process == interview.process]
         user_tz = service.user_zone(ws)
     if as_json:
         _echo_plan(
@@ -151,6 +152,8 @@ def log(ctx: click.Context, /, invite: str | None, as_json: bool, **kwargs: Any)
         )
     else:
         click.echo(f"Logged interview {interview_id}: {output.one_line(interview.company)}")
+        for line in output.rounds_lines(interview, rounds):
+            click.echo(line)
         _echo_plan(events, False, user_tz=user_tz)
     for line in service.notices(interview):
         click.echo(line, err=True)

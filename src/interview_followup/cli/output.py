@@ -167,3 +167,21 @@ def withdrawn_lines(withdrawn: Sequence[Interview]) -> list[str]:
             f" with interview {latest.id}."
         )
     return lines
+
+
+def rounds_lines(logged: Interview, process: Sequence[Interview]) -> list[str]:
+    """The earlier rounds that a newly logged round of the same process moved on."""
+    rounds = sorted(process, key=lambda r: (r.start, r.id))
+    lines = [
+        f"Interview {other.id} ({one_line(other.company)}, {other.start:%Y-%m-%d})"
+        " is an earlier round of this process: now next-round."
+        for other in rounds
+        if other.id != logged.id and other.status.value == "next-round"
+    ]
+    if logged.status.value == "next-round" and rounds[-1].id != logged.id:
+        latest = rounds[-1]
+        lines.append(
+            f"Interview {logged.id} comes before interview {latest.id}"
+            f" ({latest.start:%Y-%m-%d}), the latest round: it is next-round too."
+        )
+    return lines
