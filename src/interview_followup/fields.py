@@ -12,7 +12,6 @@ from .errors import InputError
 from .model import Channel, Interview, Person, merge_people, same_person
 from .parsing import (
     parse_channel,
-    parse_day,
     parse_duration,
     parse_person,
     parse_phone,
@@ -143,7 +142,15 @@ def build(raw: Mapping[str, Any], settings: Settings, base: Interview | None = N
         text = str(given["decision_by"]).strip()
         # Phrases count from the interview day: "in a week" is what they said there.
         days = business_days(country, subdivision)
-        decision = parse_day(text, interview.start.date(), business_days=days) if text else None
+        from .dates import read_decision_day
+
+        decision = (
+            read_decision_day(
+                text, interview.start.date(), "decision-by", days, settings.date_order
+            )
+            if text
+            else None
+        )
         interview = interview._replace(decision_by=decision)
     check_decision(interview, interview.decision_by)
     if "at" in given or "tz" in given:

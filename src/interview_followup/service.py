@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from contextlib import closing
 from datetime import date, datetime
 from typing import Any
@@ -294,9 +294,11 @@ def promise(ws: Workspace, interview_id: int, day_text: str, now: datetime | Non
         interview = interview_rows.get(ws.conn, interview_id)
         today = now.astimezone(zone(interview.tz)).date()
         from . import fields
-        from .parsing import parse_day
+        from .dates import read_decision_day
 
-        day = parse_day(day_text, today, "date", ws.days_for(interview))
+        day = read_decision_day(
+            day_text, today, "date", ws.days_for(interview), ws.settings.date_order
+        )
         fields.check_decision(interview, day)
         interview_rows.update(ws.conn, interview._replace(decision_by=day), now)
         interview_rows.add_change(
@@ -365,10 +367,6 @@ def interviews(ws: Workspace) -> list[Interview]:
 
 def interview(ws: Workspace, interview_id: int) -> Interview:
     return interview_rows.get(ws.conn, interview_id)
-
-
-def company_names(ws: Workspace, ids: Sequence[int]) -> dict[int, str]:
-    return {i.id: i.company for i in interview_rows.all_interviews(ws.conn) if i.id in set(ids)}
 
 
 def interview_labels() -> list[lookup.Label]:

@@ -56,9 +56,20 @@ def test_kinds(populated: Cli) -> None:
     assert "check-in" in values(complete("followup done 2 "))
 
 
-@pytest.mark.parametrize("command", ["status", "done", "edit", "promise", "plan"])
+@pytest.mark.parametrize(
+    "command", ["status", "done", "edit", "promise", "plan", "show", "move", "delete", "history"]
+)
 def test_interview_ids(populated: Cli, command: str) -> None:
     assert values(complete(f"followup {command} ")) == ["1", "2"]
+
+
+def test_a_deleted_interview_is_not_offered(populated: Cli) -> None:
+    populated.ok("delete", "1", "--yes")
+    assert values(complete("followup status ")) == ["2"]
+
+
+def test_move_completes_kinds(populated: Cli) -> None:
+    assert values(complete("followup move 1 fo")) == ["follow-up"]
 
 
 def test_ids_come_with_the_company_in_zsh_and_fish(populated: Cli) -> None:

@@ -62,5 +62,8 @@ def config_list(as_json: bool) -> None:
             )
         )
         return
+    shown = {name: str(config.show(settings, name)) for name in config.KEYS}
+    name_width = max(map(len, shown))
+    value_width = max(24, *map(len, shown.values()))
     for name, key in config.KEYS.items():
-        click.echo(f"{name} = {config.show(settings, name)!s:<24}  # {key.help}")
+        click.echo(f"{name:<{name_width}} = {shown[name]:<{value_width}}  # {key.help}")

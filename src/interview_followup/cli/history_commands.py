@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from interview_followup.cli import output
-from interview_followup.cli.common import workspace
+from interview_followup.cli import completion, output
+from interview_followup.cli.common import INTERVIEW_ID, NEGATIVE_NUMBERS, workspace
 from interview_followup.errors import FollowupError, InputError
 
 if TYPE_CHECKING:
@@ -46,8 +46,10 @@ def _entry_lines(entry: Entry, limit: int | None = None) -> list[str]:
     return changes
 
 
-@click.command()
-@click.argument("interview_id", metavar="ID", type=int)
+@click.command(context_settings=NEGATIVE_NUMBERS)
+@click.argument(
+    "interview_id", metavar="ID", type=INTERVIEW_ID, shell_complete=completion.interview_ids
+)
 @click.option("--yes", is_flag=True, help="Delete without asking (needed when not on a terminal).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def delete(interview_id: int, yes: bool, as_json: bool) -> None:
@@ -99,8 +101,14 @@ def undo(as_json: bool) -> None:
             click.echo(line)
 
 
-@click.command()
-@click.argument("interview_id", metavar="[ID]", type=int, required=False)
+@click.command(context_settings=NEGATIVE_NUMBERS)
+@click.argument(
+    "interview_id",
+    metavar="[ID]",
+    type=INTERVIEW_ID,
+    shell_complete=completion.interview_ids,
+    required=False,
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def history(interview_id: int | None, as_json: bool) -> None:
     """The changes made, newest first, each with what it changed; with ID, only those
@@ -126,8 +134,10 @@ def history(interview_id: int | None, as_json: bool) -> None:
             click.echo(line)
 
 
-@click.command()
-@click.argument("interview_id", metavar="ID", type=int)
+@click.command(context_settings=NEGATIVE_NUMBERS)
+@click.argument(
+    "interview_id", metavar="ID", type=INTERVIEW_ID, shell_complete=completion.interview_ids
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def show(interview_id: int, as_json: bool) -> None:
     """One interview's whole story: details, people, status history and every step."""
@@ -141,9 +151,11 @@ def show(interview_id: int, as_json: bool) -> None:
         click.echo(_story_text(told))
 
 
-@click.command()
-@click.argument("interview_id", metavar="ID", type=int)
-@click.argument("kind", metavar="KIND")
+@click.command(context_settings=NEGATIVE_NUMBERS)
+@click.argument(
+    "interview_id", metavar="ID", type=INTERVIEW_ID, shell_complete=completion.interview_ids
+)
+@click.argument("kind", metavar="KIND", shell_complete=completion.kinds)
 @click.argument("when", metavar="WHEN")
 @click.option("--who", metavar="NAME", help="The thank-you note to this person.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -151,10 +163,11 @@ def move(interview_id: int, kind: str, when: str, who: str | None, as_json: bool
     """Move the next KIND step still to do to WHEN: 'tomorrow 14:00', 'monday',
     'in 2 business days', '2027-11-23 14:00' (your zone; no time: the step keeps its
     own). Check-ins and move-on follow a moved follow-up; recomputing keeps the move."""
-    from interview_followup import lifecycle
+    from interview_followup import lifecycle, service
 
     with workspace(create=False) as ws:
         moved = lifecycle.move_step(ws, interview_id, kind, when, who)
+        user_tz = service.user_zone(ws)
     if as_json:
         click.echo(
             output.dumps(
@@ -169,10 +182,11 @@ def move(interview_id: int, kind: str, when: str, who: str | None, as_json: bool
         )
         return
     click.echo(
-        f"Moved {_label(moved.after)} of interview {interview_id} to {output.when(moved.after)}."
+        f"Moved {_label(moved.after)} of interview {interview_id}"
+        f" to {output.when(moved.after, user_tz)}."
     )
     for other in moved.followed:
-        click.echo(f"  {_label(other)} follows: {output.when(other)}")
+        click.echo(f"  {_label(other)} follows: {output.when(other, user_tz)}")
 
 
 def _label(event: Event) -> str:

@@ -144,6 +144,7 @@ def log(ctx: click.Context, /, invite: str | None, as_json: bool, **kwargs: Any)
         interview_id = service.log_interview(ws, raw)
         events = service.plan(ws, interview_id)
         interview = service.interview(ws, interview_id)
+        rounds = [i for i in service.interviews(ws) if i.process == interview.process]
         user_tz = service.user_zone(ws)
     if as_json:
         _echo_plan(
@@ -151,6 +152,8 @@ def log(ctx: click.Context, /, invite: str | None, as_json: bool, **kwargs: Any)
         )
     else:
         click.echo(f"Logged interview {interview_id}: {output.one_line(interview.company)}")
+        for line in output.rounds_lines(interview, rounds):
+            click.echo(line)
         _echo_plan(events, False, user_tz=user_tz)
     for line in service.notices(interview):
         click.echo(line, err=True)
@@ -331,7 +334,7 @@ def status(interview_id: int, status: str, as_json: bool) -> None:
     with workspace(create=False) as ws:
         withdrawn = service.set_status(ws, interview_id, status)
         events = service.plan(ws, interview_id, include_cancelled=True)
-        names = service.company_names(ws, withdrawn)
+        withdrawn_rounds = [service.interview(ws, other) for other in withdrawn]
         user_tz = service.user_zone(ws)
     if as_json:
         _echo_plan(
@@ -341,10 +344,8 @@ def status(interview_id: int, status: str, as_json: bool) -> None:
         )
         return
     click.echo(f"Interview {interview_id} is now {status.strip().lower()}.")
-    for other in withdrawn:
-        click.echo(
-            f"Withdrawn: interview {other} ({output.one_line(names[other])}); a note to send them is scheduled."
-        )
+    for line in output.withdrawn_lines(withdrawn_rounds):
+        click.echo(line)
     _echo_plan(events, False, user_tz=user_tz)
 
 

@@ -144,3 +144,44 @@ def interviews_table(interviews: Sequence[Interview]) -> str:
         table(["id", "company", "role", "status", "start", "tz", "holidays", "decision_by"], rows)
         or "No interviews yet."
     )
+
+
+def withdrawn_lines(withdrawn: Sequence[Interview]) -> list[str]:
+    """What an acceptance withdrew, one line per process: its latest round carries the
+    one note to send them."""
+    processes: dict[tuple[str, str], list[Interview]] = {}
+    for interview in withdrawn:
+        processes.setdefault(interview.process, []).append(interview)
+    lines = []
+    for rounds in processes.values():
+        latest = max(rounds, key=lambda r: (r.start, r.id))
+        company = one_line(latest.company)
+        if len(rounds) == 1:
+            lines.append(
+                f"Withdrawn: interview {latest.id} ({company}); a note to send them is scheduled."
+            )
+            continue
+        ids = ", ".join(str(r.id) for r in sorted(rounds, key=lambda r: (r.start, r.id)))
+        lines.append(
+            f"Withdrawn: interviews {ids} ({company}); one note to send them is scheduled,"
+            f" with interview {latest.id}."
+        )
+    return lines
+
+
+def rounds_lines(logged: Interview, process: Sequence[Interview]) -> list[str]:
+    """The earlier rounds that a newly logged round of the same process moved on."""
+    rounds = sorted(process, key=lambda r: (r.start, r.id))
+    lines = [
+        f"Interview {other.id} ({one_line(other.company)}, {other.start:%Y-%m-%d})"
+        " is an earlier round of this process: now next-round."
+        for other in rounds
+        if other.id != logged.id and other.status.value == "next-round"
+    ]
+    if logged.status.value == "next-round" and rounds[-1].id != logged.id:
+        latest = rounds[-1]
+        lines.append(
+            f"Interview {logged.id} comes before interview {latest.id}"
+            f" ({latest.start:%Y-%m-%d}), the latest round: it is next-round too."
+        )
+    return lines

@@ -215,7 +215,8 @@ def describe(conn: sqlite3.Connection, entry: int) -> list[dict[str, Any]]:
     steps of an interview the entry logged are counted, not listed."""
     changes: list[dict[str, Any]] = []
     touched = sorted(_touched(conn, entry), key=_order)
-    people = {t.interview_id for t in touched if t.table == "interviewers"}
+    # Interviewers are rewritten as a whole: only a row that came out different counts.
+    people = {t.interview_id for t in touched if t.table == "interviewers" and t.old != t.now}
     logged = {t.interview_id for t in touched if t.table == "interviews" and t.old is None}
     steps = {i: 0 for i in logged}
     for item in touched:

@@ -28,8 +28,11 @@ def interview_labels(path: str) -> list[Label]:
     mode = "mode=ro" if live else "immutable=1"
     conn = sqlite3.connect(f"file:{quote(path)}?{mode}", uri=True, timeout=0.5)
     try:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(interviews)")}
+        # A deleted interview has left `list`; a database from before deletions has none.
+        kept = " WHERE deleted_at IS NULL" if "deleted_at" in columns else ""
         rows = conn.execute(
-            "SELECT id, company, role, start, status FROM interviews ORDER BY id"
+            f"SELECT id, company, role, start, status FROM interviews{kept} ORDER BY id"
         ).fetchall()
     finally:
         conn.close()
