@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from support.cli_helpers import ok, run
+from support.env import clear_env
 
 pytestmark = pytest.mark.slow
 
@@ -80,8 +81,7 @@ def endpoint() -> Iterator[TokenEndpoint]:
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("FOLLOWUP_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("FOLLOWUP_GOOGLE_API_ENDPOINT", raising=False)
+    clear_env(monkeypatch, tmp_path / "home")
     monkeypatch.setenv("FOLLOWUP_GOOGLE_TOKEN_URI", "")
     return tmp_path / "home"
 

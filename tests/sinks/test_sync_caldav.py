@@ -9,12 +9,12 @@ from typing import Any
 
 import keyring
 import pytest
-from caldav.davclient import DAVClient
 from keyring.backend import KeyringBackend
 from keyring.backends.null import Keyring as NullKeyring
 from keyring.errors import KeyringLocked
 from support.caldav_harness import CalDAVHarness, sync_args
 from support.cli_helpers import ok, run
+from support.env import clear_env
 from support.fault_proxy import FaultProxy
 from support.radicale_server import PASSWORD, USER, Radicale
 from support.sink_contract import (
@@ -39,7 +39,7 @@ def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("FOLLOWUP_HOME", str(tmp_path / "home"))
+    clear_env(monkeypatch, tmp_path / "home")
     monkeypatch.setenv("FOLLOWUP_CALDAV_PASSWORD", PASSWORD)
     return tmp_path / "home"
 
@@ -51,34 +51,20 @@ class TestCalDAVContract(SinkContract, ForeignEventsContract):
 
 
 def test_unchanged_sync_makes_one_request(radicale: Radicale, home: Path) -> None:
-    """With nothing changed on either side, the ctag answers and nothing else is asked."""
-    from interview_followup import service
-    from interview_followup.sinks import caldav
-    from interview_followup.sync import run as sync_runner
-
-    log_interviews()
-    harness = CalDAVHarness(radicale, f"Follow-ups {next(_names)}")
-    harness.sync()
-    harness.sync()  # our own writes moved the ctag: one full listing settles it
-    ws = service.open_workspace()
-    calls: list[str] = []
-    original = DAVClient.request
-
-    def counting(self: DAVClient, url: str, method: str = "GET", *args: Any, **kwargs: Any) -> Any:
-        calls.append(method)
-        return original(self, url, method, *args, **kwargs)
-
-    DAVClient.request = counting  # type: ignore[method-assign]
+    """With nothing changed on either side, the ctag answers and nothing else is asked:
+    counted on the wire, by a proxy in front of the server."""
+    proxy = FaultProxy(radicale.port).start()
     try:
-        report = sync_runner.sync_caldav(
-            ws, url=radicale.url, username=USER, calendar=harness.calendar
-        )
+        log_interviews()
+        harness = CalDAVHarness(radicale, f"Follow-ups {next(_names)}", url=proxy.url)
+        harness.sync()
+        harness.sync()  # our own writes moved the ctag: one full listing settles it
+        before = len(proxy.methods)
+        report = harness.sync()
+        assert report["unchanged"] == len(plan_now())
+        assert proxy.methods[before:] == ["PROPFIND"]
     finally:
-        DAVClient.request = original  # type: ignore[method-assign]
-        ws.close()
-    assert report.unchanged == len(plan_now())
-    assert calls == ["PROPFIND"], calls
-    assert caldav  # the sink module is what made that one request
+        proxy.stop()
 
 
 def test_wrong_password_is_one_clear_line(

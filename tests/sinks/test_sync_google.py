@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from support.cli_helpers import ok, run
+from support.env import clear_env
 from support.fakes.google_calendar import FakeGoogleCalendar
 from support.google_harness import GoogleHarness
 from support.sink_contract import (
@@ -28,7 +29,7 @@ def fake() -> Iterator[FakeGoogleCalendar]:
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeGoogleCalendar) -> Path:
-    monkeypatch.setenv("FOLLOWUP_HOME", str(tmp_path / "home"))
+    clear_env(monkeypatch, tmp_path / "home")
     monkeypatch.setenv("FOLLOWUP_GOOGLE_API_ENDPOINT", fake.base_url)
     monkeypatch.setenv("FOLLOWUP_GOOGLE_RETRY_SECONDS", "0.01")
     fake.clear_faults()

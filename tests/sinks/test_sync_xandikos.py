@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from support.caldav_harness import CalDAVHarness
+from support.env import clear_env
 from support.radicale_server import PASSWORD
 from support.sink_contract import ForeignEventsContract, SinkContract
 from support.xandikos_server import Xandikos
@@ -25,7 +26,7 @@ def xandikos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Xandikos]:
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("FOLLOWUP_HOME", str(tmp_path / "home"))
+    clear_env(monkeypatch, tmp_path / "home")
     monkeypatch.setenv("FOLLOWUP_CALDAV_PASSWORD", PASSWORD)
     return tmp_path / "home"
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from support.caldav_harness import CalDAVHarness, sync_args
 from support.cli_helpers import ok
+from support.env import clear_env
 from support.fakes.google_calendar import FakeGoogleCalendar
 from support.fault_proxy import FaultProxy
 from support.google_harness import GoogleHarness
@@ -71,7 +72,7 @@ def _crash_loop(
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("FOLLOWUP_HOME", str(tmp_path / "home"))
+    clear_env(monkeypatch, tmp_path / "home")
     monkeypatch.setenv("FOLLOWUP_CALDAV_PASSWORD", PASSWORD)
     monkeypatch.setenv("FOLLOWUP_GOOGLE_RETRY_SECONDS", "0.01")
     return tmp_path / "home"
