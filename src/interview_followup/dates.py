@@ -18,7 +18,7 @@ from .parsing import check_year, parse_day
 if TYPE_CHECKING:
     from .days import BusinessDays
 
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_ISO = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2})(:\d{2}(?::\d{2}(?:\.\d+)?)?))?")
 _YEAR_FIRST = re.compile(r"\d{4}\D")
 # Two defaults that differ in every part a start needs: what comes out different was
 # not in the text.
@@ -37,9 +37,13 @@ def read_start(text: object, field: str = "at", date_order: str = "") -> datetim
         raise InputError(field, f"is required, as {_EXAMPLE}")
     if len(raw) > 60:
         raise InputError(field, "is too long to be a date and time")
-    if _ISO.fullmatch(raw):
+    iso = _ISO.fullmatch(raw)
+    if iso:
+        day, hour, rest = iso.groups()
+        # fromisoformat wants two digits of hour: "9:00" is as good as "09:00".
+        normal = day if hour is None else f"{day}T{int(hour):02d}{rest}"
         try:
-            moment = datetime.fromisoformat(raw.replace(" ", "T"))
+            moment = datetime.fromisoformat(normal)
         except ValueError:
             raise InputError(field, f"{text!r} is not {_EXAMPLE}") from None
     else:

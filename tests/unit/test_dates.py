@@ -34,6 +34,11 @@ def test_readable_forms(text: str) -> None:
     assert read_start(text) == DEC_15
 
 
+def test_an_iso_hour_may_have_one_digit() -> None:
+    assert read_start("2026-12-15 9:05") == datetime(2026, 12, 15, 9, 5)
+    assert read_start("2026-12-15T9:05:30") == datetime(2026, 12, 15, 9, 5)
+
+
 @pytest.mark.parametrize("order", ["", "DMY", "MDY"])
 def test_iso_and_year_first_forms_are_never_ambiguous(order: str) -> None:
     assert read_start("2026-03-04 10:00", date_order=order) == datetime(2026, 3, 4, 10, 0)
