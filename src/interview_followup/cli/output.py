@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -103,27 +103,38 @@ def when(event: Event, user_tz: str = "") -> str:
     return text
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], breaks: Collection[int] = ()
+) -> str:
+    """Rows in aligned columns; a blank line before each row whose index is in ``breaks``."""
     if not rows:
         return ""
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    for index, row in enumerate(rows):
+        if index in breaks:
+            lines.append("")
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     return "\n".join(lines)
 
 
 def events_table(events: Sequence[Event], user_tz: str = "") -> str:
-    """One row per step, in the user's days and time (see when)."""
+    """One row per step, in the user's days and time (see when), a blank line between
+    two of the user's days."""
+    days: list[date] = []
     if user_tz:
-        from interview_followup.duties import in_user_order
+        from interview_followup.duties import in_user_order, user_day
 
-        events = in_user_order(events, zone(user_tz))
+        mine = zone(user_tz)
+        events = in_user_order(events, mine)
+        days = [user_day(e, mine) for e in events]
     rows = [
         [when(e, user_tz), str(e.interview_id), e.kind.value, e.status.value, one_line(e.summary)]
         for e in events
     ]
-    return table(["when", "id", "kind", "status", "what"], rows) or "No events."
+    breaks = {i for i in range(1, len(days)) if days[i] != days[i - 1]}
+    return table(["when", "id", "kind", "status", "what"], rows, breaks) or "No events."
 
 
 def interviews_table(interviews: Sequence[Interview]) -> str:
