@@ -80,7 +80,7 @@ def test_wrong_password_is_one_clear_line(
 
 
 def test_unreachable_server_is_one_clear_line(home: Path) -> None:
-    from support.radicale_server import free_port
+    from support.loopback import free_port
 
     log_interviews()
     result = run("sync", "caldav", "--url", f"http://127.0.0.1:{free_port()}/", "--username", USER)

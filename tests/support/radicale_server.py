@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from support.loopback import free_port, start_server, stop_server
 
 USER = "jobseeker"
 PASSWORD = "correct horse battery staple"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Radicale:
@@ -43,26 +37,14 @@ class Radicale:
             "--auth-htpasswd-encryption", "plain",
             "--logging-level", "warning",
         ]  # fmt: skip
-        # Its log goes to a file: a pipe nobody reads fills up and stalls the server.
-        self.log = self.folder / "server.log"
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"radicale exited: {self.log.read_text(errors='replace')}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("radicale did not start within 20 s")
+        self.process = start_server(
+            "radicale", command, self.port, self.folder.with_name(self.folder.name + ".log")
+        )
+        return self
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-            self.process = None
+        stop_server(self.process)
+        self.process = None
 
     def items(self) -> dict[str, bytes]:
         """Every stored .ics file (path relative to the storage) and its bytes."""

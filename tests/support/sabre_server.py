@@ -9,13 +9,12 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
-import time
 from pathlib import Path
 
-from support.radicale_server import PASSWORD, USER, free_port
+from support.loopback import free_port, start_server, stop_server
+from support.radicale_server import PASSWORD, USER
 
 SCHEMAS = Path("/usr/share/doc/php-sabre-dav/examples/sql")
 REALM = "SabreDAV"
@@ -89,25 +88,19 @@ class Sabre:
         command = ["php", "-S", f"127.0.0.1:{self.port}", str(self.folder / "server.php")]
         # Several workers: one client's kept-alive connection must not block the others.
         env = {**os.environ, "PHP_CLI_SERVER_WORKERS": "4"}
-        self.process = subprocess.Popen(
-            command, cwd=self.folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        self.process = start_server(
+            "sabre/dav (php -S)",
+            command,
+            self.port,
+            self.folder / "php.log",
+            cwd=self.folder,
+            env=env,
         )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("php -S exited at once")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("sabre/dav did not start within 20 s")
+        return self
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-            self.process = None
+        stop_server(self.process)
+        self.process = None
 
     def items(self) -> dict[str, bytes]:
         """Every stored calendar object, by calendar and name, with its ETag."""

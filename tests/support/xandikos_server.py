@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from support.radicale_server import free_port
+from support.loopback import free_port, start_server, stop_server
 
 
 class Xandikos:
@@ -29,26 +27,14 @@ class Xandikos:
             str(executable), "serve", "-d", str(self.folder), "--defaults",
             "-l", "127.0.0.1", "-p", str(self.port), "--no-detect-systemd",
         ]  # fmt: skip
-        # Its log goes to a file: a pipe nobody reads fills up and stalls the server.
-        self.log = self.folder.with_name(self.folder.name + ".log")
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"xandikos exited: {self.log.read_text(errors='replace')}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("xandikos did not start within 20 s")
+        self.process = start_server(
+            "xandikos", command, self.port, self.folder.with_name(self.folder.name + ".log")
+        )
+        return self
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-            self.process = None
+        stop_server(self.process)
+        self.process = None
 
     def items(self) -> dict[str, bytes]:
         """Every stored file (Git objects included): any write changes this."""
