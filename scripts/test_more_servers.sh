@@ -10,7 +10,7 @@ source scripts/venv.sh
 
 packages="cyrus-imapd cyrus-caldav sasl2-bin davical postgresql php-cli php-pgsql"
 if [ "$(id -u)" != 0 ]; then
-    echo "test_more_servers.sh must run as root: Cyrus's master and PostgreSQL switch to" \
+    echo "test_more_servers.sh must run as root (sudo): Cyrus's master and PostgreSQL switch to" \
         "their own users (cyrus, postgres)." >&2
     exit 1
 fi
@@ -25,8 +25,6 @@ if [ -n "$missing" ]; then
         || { apt-get update -qq >/dev/null \
             && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null; }
 fi
-# Debian starts the packaged services on install where it can; the tests use private
-# instances only, and the system's own are left as they are.
 
 ensure_venv dev
 for package in cyrus-imapd davical postgresql php-cli; do

@@ -126,9 +126,13 @@ class Cyrus:
             self.process = subprocess.Popen(
                 command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
-        self._wait_for(self.imap_port)
-        self._wait_for(self.port)
-        self._create_home()
+        try:
+            self._wait_for(self.imap_port)
+            self._wait_for(self.port)
+            self._create_home()
+        except BaseException:
+            self.stop()  # no master left behind by a start that failed
+            raise
         return self
 
     def _wait_for(self, port: int) -> None:

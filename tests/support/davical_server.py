@@ -117,6 +117,14 @@ class DAViCal:
         )
 
     def start(self) -> DAViCal:
+        try:
+            self._start()
+        except BaseException:
+            self.stop()  # no PostgreSQL or php left behind by a start that failed
+            raise
+        return self
+
+    def _start(self) -> None:
         self._start_database()
         self._create_schema()
         command = ["php", "-S", f"127.0.0.1:{self.port}", "-t", str(HTDOCS)]
@@ -134,7 +142,7 @@ class DAViCal:
                 raise RuntimeError(f"php -S exited: {self.log.read_text(errors='replace')}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return self
+                return
             except OSError:
                 time.sleep(0.05)
         raise RuntimeError("DAViCal did not start within 20 s")
