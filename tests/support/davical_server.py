@@ -68,11 +68,15 @@ class DAViCal:
             "PGOPTIONS": "--client-min-messages=warning",
         }
 
+    def _run(self, command: list[str], env: dict[str, str]) -> str:
+        done = subprocess.run(command, env=env, capture_output=True, text=True, cwd="/")
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed: {done.stderr or done.stdout}")
+        return done.stdout
+
     def _as_postgres(self, *command: str) -> None:
         prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        subprocess.run(
-            [*prefix, *command], check=True, env=self._pg_env, capture_output=True, cwd="/"
-        )
+        self._run([*prefix, *command], self._pg_env)
 
     def _start_database(self) -> None:
         self.socket_dir.mkdir()
@@ -91,22 +95,10 @@ class DAViCal:
 
     def psql(self, sql: str, record_separator: str = "\n") -> str:
         command = [str(self.bin / "psql"), "-qXAt", "-R", record_separator]
-        done = subprocess.run(
-            [*command, "-v", "ON_ERROR_STOP=1", "-c", sql, "davical"],
-            check=True,
-            env=self._pg_env,
-            capture_output=True,
-            text=True,
-        )
-        return done.stdout
+        return self._run([*command, "-v", "ON_ERROR_STOP=1", "-c", sql, "davical"], self._pg_env)
 
     def _create_schema(self) -> None:
-        subprocess.run(
-            ["sh", str(CREATE_DATABASE), "davical", "admin-password"],
-            check=True,
-            env=self._pg_env,
-            capture_output=True,
-        )
+        self._run(["sh", str(CREATE_DATABASE), "davical", "admin-password"], self._pg_env)
         # DAViCal's passwords starting with `**` are stored in plain text.
         self.psql(
             "WITH u AS (INSERT INTO usr (active, email_ok, updated, username, password,"
