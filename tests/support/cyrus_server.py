@@ -18,7 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from support.radicale_server import PASSWORD, USER, free_port
+from support.loopback import free_port
+from support.radicale_server import PASSWORD, USER
 
 MASTER = Path("/usr/lib/cyrus/bin/master")
 INSTALL = (

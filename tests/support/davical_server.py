@@ -12,13 +12,12 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
-from support.radicale_server import PASSWORD, USER, free_port
+from support.loopback import free_port, start_server, stop_server
+from support.radicale_server import PASSWORD, USER
 
 HTDOCS = Path("/usr/share/davical/htdocs")
 CREATE_DATABASE = Path("/usr/share/davical/dba/create-database.sh")
@@ -124,26 +123,13 @@ class DAViCal:
         env = {**self._pg_env, "PHP_CLI_SERVER_WORKERS": "4"}
         env.pop("PGUSER")  # DAViCal connects as davical_app
         self.log = self.folder / "php.log"
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                command, cwd=HTDOCS, env=env, stdout=log, stderr=subprocess.STDOUT
-            )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"php -S exited: {self.log.read_text(errors='replace')}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("DAViCal did not start within 20 s")
+        self.process = start_server(
+            "DAViCal (php -S)", command, self.port, self.log, cwd=HTDOCS, env=env
+        )
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-            self.process = None
+        stop_server(self.process)
+        self.process = None
         if self.database_started:
             self._as_postgres(
                 str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast", "stop"
