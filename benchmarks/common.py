@@ -30,7 +30,7 @@ def make_home(interviews: int, seed: int = 7) -> Path:
         writer = csv.writer(handle)
         writer.writerow(["company", "role", "at", "tz", "interviewers", "decision_by"])
         for n in range(interviews):
-            day = f"2027-{1 + n % 12:02d}-{1 + n % 27:02d} {9 + n % 8}:00"
+            day = f"2027-{1 + n % 12:02d}-{1 + n % 27:02d} {9 + n % 8:02d}:00"
             people = "; ".join(
                 f"Person {n}-{k} <p{n}.{k}@example.com>" for k in range(rng.randint(1, 3))
             )

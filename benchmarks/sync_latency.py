@@ -154,6 +154,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--interviews", type=int, default=60)
     parser.add_argument("--rtt-ms", type=float, default=100.0)
+    parser.add_argument("--connections", type=int, default=4, help="followup's write pool")
     args = parser.parse_args()
 
     home = make_home(args.interviews)
@@ -171,7 +172,10 @@ def main() -> None:
         subprocess.run([*vdirsyncer, "discover"], input=b"y\n", check=True, capture_output=True)
 
         def followup_sync() -> None:
-            run("sync", "caldav", "--url", proxy.url, "--username", USER, "--json")
+            run(
+                "sync", "caldav", "--url", proxy.url, "--username", USER,
+                "--connections", str(args.connections), "--json",
+            )  # fmt: skip
 
         def vdirsyncer_sync() -> None:
             mirror_events(local)

@@ -37,6 +37,7 @@ class Settings(NamedTuple):
     caldav_username: str = ""
     caldav_calendar: str = "Interview follow-ups"
     caldav_password_command: str = ""
+    caldav_connections: int = 4  # writes in flight at once
     google_calendar_id: str = ""
     google_calendar_name: str = "Interview follow-ups"
     me: tuple[str, ...] = ()  # your own addresses, left out of an invitation's people
@@ -175,6 +176,7 @@ KEYS: dict[str, Key] = {
         _key("caldav.username", _text, "CalDAV user name"),
         _key("caldav.calendar", _text, "CalDAV calendar name"),
         _key("caldav.password_command", _text, "command that prints the CalDAV password"),
+        _key("caldav.connections", _count(1, 16), "CalDAV writes sent at once (1-16)"),
         _key("google.calendar_id", _text, "Google calendar id (set by the first sync)"),
         _key("google.calendar_name", _text, "name of the Google calendar to create"),
         _key("me", _addresses, "your own e-mail addresses, comma-separated", ", ".join),

@@ -16,6 +16,7 @@ import http.client
 import os
 import signal
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -30,6 +31,12 @@ class FaultProxy:
         self.victim: int | None = None
         self.once: tuple[str, int] | None = None  # (method, status): answer one request so
         self.once_body = b""  # ... with this body (a server's error XML, say)
+        self.once_headers: dict[str, str] = {}  # ... and these headers (Retry-After, say)
+        self.refuse: dict[str, int] = {}  # path fragment -> status: always refused
+        self.delay = 0.0  # seconds added to every forwarded request
+        self.in_flight = 0
+        self.peak = 0  # the most requests in flight at once
+        self.writes: list[tuple[float, str]] = []  # (monotonic time, method) of each write
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -54,8 +61,13 @@ class FaultProxy:
                         if proxy.once and proxy.once[0] == self.command
                         else (None, proxy.once)
                     )
+                refused = next((c for f, c in proxy.refuse.items() if f in self.path), None)
+                if refused is not None and self.command in ("PUT", "DELETE"):
+                    once = (self.command, refused)
                 if once is not None:
                     self.send_response(once[1])
+                    for name, value in proxy.once_headers.items():
+                        self.send_header(name, value)
                     self.send_header("Content-Length", str(len(proxy.once_body)))
                     if proxy.once_body:
                         self.send_header("Content-Type", "application/xml; charset=utf-8")
@@ -98,6 +110,22 @@ class FaultProxy:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def _forward(
+        self, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        with self.lock:
+            self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
+            if method in ("PUT", "DELETE"):
+                self.writes.append((time.monotonic(), method))
+        try:
+            if self.delay:
+                time.sleep(self.delay)
+            return self._send(method, path, headers, body)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+    def _send(
         self, method: str, path: str, headers: dict[str, str], body: bytes
     ) -> tuple[int, list[tuple[str, str]], bytes]:
         connection = http.client.HTTPConnection("127.0.0.1", self.upstream_port, timeout=30)

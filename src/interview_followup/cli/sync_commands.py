@@ -6,6 +6,7 @@ import click
 
 from interview_followup.cli import output
 from interview_followup.cli.common import workspace
+from interview_followup.cli.progress import progress_bar
 from interview_followup.errors import FollowupError, InputError
 
 
@@ -62,6 +63,11 @@ def sync() -> None:
     is_flag=True,
     help="Make every managed field on the server followup's and bring back deleted events.",
 )
+@click.option(
+    "--connections",
+    type=click.IntRange(1, 16),
+    help="Writes sent at once (default: config caldav.connections, 4).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def caldav(
     url: str | None,
@@ -69,6 +75,7 @@ def caldav(
     calendar: str | None,
     dry_run: bool,
     force: bool,
+    connections: int | None,
     as_json: bool,
 ) -> None:
     """Sync to a CalDAV calendar (Nextcloud, Fastmail, iCloud, Radicale...).
@@ -78,9 +85,16 @@ def caldav(
     """
     from interview_followup.sync import run as sync_runner
 
-    with workspace() as ws:
+    with workspace() as ws, progress_bar("Syncing", enabled=not as_json) as progress:
         report = sync_runner.sync_caldav(
-            ws, url=url, username=username, calendar=calendar, force=force, dry_run=dry_run
+            ws,
+            url=url,
+            username=username,
+            calendar=calendar,
+            force=force,
+            dry_run=dry_run,
+            connections=connections,
+            progress=progress,
         )
     _finish(report, as_json)
 
@@ -100,8 +114,10 @@ def google(calendar_id: str | None, dry_run: bool, force: bool, as_json: bool) -
     """Sync to Google Calendar through its API (sign in first: followup google login)."""
     from interview_followup.sync import run as sync_runner
 
-    with workspace() as ws:
-        report = sync_runner.sync_google(ws, calendar_id=calendar_id, force=force, dry_run=dry_run)
+    with workspace() as ws, progress_bar("Syncing", enabled=not as_json) as progress:
+        report = sync_runner.sync_google(
+            ws, calendar_id=calendar_id, force=force, dry_run=dry_run, progress=progress
+        )
     _finish(report, as_json)
 
 

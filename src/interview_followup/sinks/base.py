@@ -35,6 +35,18 @@ class ItemFailed(RemoteError):
     """One write failed (5xx, timeout); the others may still go through."""
 
 
+class ServerFailed(ItemFailed):
+    """The server failed on this write (5xx): perhaps only because of the others beside it."""
+
+
+class Throttled(ItemFailed):
+    """The server asked us to slow down (429, or 503 with Retry-After): wait, then retry."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class CalendarMissing(RemoteError):
     """The whole calendar is gone (the user deleted it): start afresh."""
 
@@ -48,6 +60,10 @@ class Sink(abc.ABC):
 
     #: How many creations one request may carry; 1 means one ``create`` per item.
     batch_limit: int = 1
+    #: How many writes may be in flight at once, each on its own connection. Above 1,
+    #: ``create``, ``update``, ``delete`` and ``read_items`` must be safe to call from
+    #: several threads.
+    max_parallel_writes: int = 1
 
     @property
     @abc.abstractmethod

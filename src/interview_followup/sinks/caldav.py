@@ -8,14 +8,13 @@ write is exactly one request and never clobbers an edit we have not seen.
 from __future__ import annotations
 
 import re
+import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
-from interview_followup.errors import RemoteError
 from interview_followup.model import UID_DOMAIN, Event
 from interview_followup.sinks import caldav_items
 from interview_followup.sinks.base import (
@@ -25,7 +24,11 @@ from interview_followup.sinks.base import (
     PreconditionFailed,
     RemoteItem,
     Sink,
-    Unavailable,
+)
+from interview_followup.sinks.caldav_errors import (
+    UidTaken,
+    status_error,
+    translated,
 )
 from interview_followup.sinks.content import RemoteContent, Write
 
@@ -60,61 +63,10 @@ _BY_UID = (
 )
 
 
-class _UidTaken(PreconditionFailed):
-    """The calendar holds this UID under another name (CALDAV:no-uid-conflict)."""
-
-
-def _first_line(error: object) -> str:
-    lines = str(error).strip().splitlines()
-    return lines[0][:200] if lines else type(error).__name__
-
-
-@contextmanager
-def _translated(what: str, url: str) -> Iterator[None]:
-    """Turn library and network exceptions into our errors, with what to do next."""
-    from caldav.lib import error as dav_error
-    from lxml.etree import LxmlError
-    from niquests.exceptions import RequestException
-
-    try:
-        yield
-    except dav_error.AuthorizationError as error:
-        body = (
-            error.body.decode("utf-8", "replace") if isinstance(error.body, bytes) else error.body
-        )
-        if error.status == 403 and _is_uid_conflict(body or ""):
-            # Cyrus says "this UID is taken" with a 403; it is not about the login.
-            raise _UidTaken(f"the server already has this event while {what} (HTTP 403)") from None
-        raise RemoteError(
-            f"the CalDAV server at {url} refused the credentials while {what}; check caldav.username"
-            " and the password (FOLLOWUP_CALDAV_PASSWORD or caldav.password_command)"
-        ) from None
-    except dav_error.RateLimitError:
-        raise ItemFailed(
-            f"the server asked us to slow down while {what}; run the sync again later"
-        ) from None
-    except RequestException as error:
-        reason = type(error).__name__
-        raise Unavailable(
-            f"cannot reach the CalDAV server at {url} while {what} ({reason}); check the URL and"
-            " your connection, then run the sync again"
-        ) from None
-    except dav_error.DAVError as error:
-        raise RemoteError(
-            f"the CalDAV server at {url} failed while {what}: {_first_line(error)}"
-        ) from None
-    except (LxmlError, ET.ParseError):
-        raise RemoteError(
-            f"the server at {url} sent an unreadable answer while {what}; is it a CalDAV server?"
-        ) from None
-    except ValueError as error:  # the library's word for a malformed URL
-        raise RemoteError(f"cannot use {url} while {what}: {_first_line(error)}") from None
-
-
 def connect(url: str, username: str, password: str, timeout: int = 30) -> Any:
     from caldav.davclient import DAVClient
 
-    with _translated("connecting", url):
+    with translated("connecting", url):
         return _client(DAVClient, url, username, password, timeout)
 
 
@@ -132,7 +84,7 @@ def _client(factory: Any, url: str, username: str, password: str, timeout: int) 
 
 def find_calendar(client: Any, url: str, name: str, *, create: bool) -> str | None:
     """The URL of the calendar called ``name``; created when missing if ``create``."""
-    with _translated("finding your calendars", url):
+    with translated("finding your calendars", url):
         principal = _negotiating(client, client.get_principal)
         for calendar in principal.get_calendars():
             if (calendar.get_display_name() or "") == name:
@@ -152,10 +104,6 @@ def find_calendar(client: Any, url: str, name: str, *, create: bool) -> str | No
             raise
 
 
-def _is_uid_conflict(body: str) -> bool:
-    return "no-uid-conflict" in body or "unique-scheduling-object-resource" in body
-
-
 def _negotiating(client: Any, call: Callable[[], T]) -> T:
     """Run ``call``; when Basic (sent up front, to save a round trip) is refused, let the
     client answer the server's own challenge (Digest, say) once and try again."""
@@ -170,31 +118,37 @@ def _negotiating(client: Any, call: Callable[[], T]) -> T:
     return call()
 
 
-def _status_error(status: int, what: str, body: str = "") -> RemoteError:
-    if status in (403, 409, 412) and _is_uid_conflict(body):
-        # The UID is held by an item of another name: Radicale 409, Xandikos 412, Cyrus 403.
-        return _UidTaken(
-            f"the server has this event under another name while {what} (HTTP {status})"
-        )
-    if status == 412:
-        return PreconditionFailed(f"the server copy changed meanwhile while {what} (HTTP 412)")
-    if status in (404, 410):
-        return ItemMissing(f"not on the server any more while {what} (HTTP {status})")
-    if status == 409:
-        return PreconditionFailed(
-            f"the server has this event under another name while {what} (HTTP 409)"
-        )
-    return ItemFailed(f"the server answered HTTP {status} while {what}")
-
-
 class CalDAVSink(Sink):
     """One CalDAV calendar collection; items are ``<uid stem>.ics`` inside it."""
 
-    def __init__(self, client: Any, calendar_url: str, target: str) -> None:
-        self.client = client
+    def __init__(
+        self,
+        client: Any,
+        calendar_url: str,
+        target: str,
+        *,
+        connect: Callable[[], Any] | None = None,
+        connections: int = 1,
+    ) -> None:
+        self._main_client = client
         self.calendar_url = calendar_url if calendar_url.endswith("/") else calendar_url + "/"
         self._target = target
         self._others = False  # the last listing saw items not named by us
+        # Writes may go over several connections: each thread gets a client (and so an
+        # HTTP session) of its own, as a niquests session is not meant to be shared.
+        self._connect = connect
+        self._local = threading.local()
+        self._owner = threading.get_ident()
+        self.max_parallel_writes = max(1, connections) if connect else 1
+
+    @property
+    def client(self) -> Any:
+        if self._connect is None or threading.get_ident() == self._owner:
+            return self._main_client
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = self._local.client = self._connect()
+        return client
 
     @property
     def target(self) -> str:
@@ -212,7 +166,7 @@ class CalDAVSink(Sink):
         body: str = "",
         headers: dict[str, str] | None = None,
     ) -> Any:
-        with _translated(what, self.calendar_url):
+        with translated(what, self.calendar_url):
             return _negotiating(
                 self.client, lambda: self.client.request(url, method, body, headers or {})
             )
@@ -230,7 +184,7 @@ class CalDAVSink(Sink):
         if response.status != 207:
             if response.status == 404 and not href:
                 raise CalendarMissing(f"the calendar {self.calendar_url} does not exist any more")
-            raise _status_error(response.status, what)
+            raise status_error(response.status, what)
         try:
             return ET.fromstring(response.raw.encode("utf-8"))
         except ET.ParseError:
@@ -301,7 +255,7 @@ class CalDAVSink(Sink):
         headers = {"Content-Type": "text/calendar; charset=utf-8", **condition}
         response = self._request(urljoin(self.calendar_url, remote_id), "PUT", what, body, headers)
         if response.status not in (200, 201, 204):
-            raise _status_error(response.status, what, response.raw or "")
+            raise status_error(response.status, what, response.raw or "")
         etag = response.headers.get("ETag")
         if not etag:  # allowed by RFC 4791 when the server changed what we sent: ask for it
             etag = self._etag_of(remote_id)
@@ -322,7 +276,7 @@ class CalDAVSink(Sink):
             self._delete_copies(event.uid, keep=remote_id)
         try:
             return self._write(event, remote_id, {"If-None-Match": "*"}, what)
-        except _UidTaken:
+        except UidTaken:
             # Only followup makes UIDs in its own domain, so the other item is a copy of
             # this very event (an imported export, say): replace it with the synced one.
             if not self._delete_copies(event.uid, keep=remote_id):
@@ -356,7 +310,7 @@ class CalDAVSink(Sink):
             urljoin(self.calendar_url, item.remote_id), "DELETE", what, "", condition
         )
         if response.status not in (200, 204):
-            raise _status_error(response.status, what)
+            raise status_error(response.status, what)
 
 
 def target_key(url: str, username: str, calendar_name: str) -> str:
@@ -372,6 +326,7 @@ def open_sink(
     target: str,
     *,
     create: bool = True,
+    connections: int = 1,
 ) -> CalDAVSink | None:
     """Connect, and find (or create) the calendar unless its URL is already known.
 
@@ -379,4 +334,12 @@ def open_sink(
     """
     client = connect(url, username, password)
     calendar_url = known_calendar or find_calendar(client, url, calendar_name, create=create)
-    return CalDAVSink(client, calendar_url, target) if calendar_url else None
+    if not calendar_url:
+        return None
+    return CalDAVSink(
+        client,
+        calendar_url,
+        target,
+        connect=lambda: connect(url, username, password),
+        connections=connections,
+    )

@@ -3,7 +3,9 @@ run that dies halfway loses nothing and the next run converges."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -11,7 +13,6 @@ from interview_followup.errors import RemoteError
 from interview_followup.model import Event, RecordState
 from interview_followup.model import SyncRecord as Record
 from interview_followup.sinks.base import (
-    ItemFailed,
     ItemMissing,
     PreconditionFailed,
     RemoteItem,
@@ -22,6 +23,7 @@ from interview_followup.sinks.content import Fields, fields_of
 from interview_followup.sync.actions import UNSETTLED, Action, Op, decide_one
 
 Save = Callable[[Record], None]
+Progress = Callable[[int, int], None]  # (done, total)
 
 
 @dataclass
@@ -99,6 +101,27 @@ def _record(
     )
 
 
+@dataclass
+class Job:
+    """One action to carry out, and what befell it so far."""
+
+    action: Action
+    retried: bool = False  # already read again after a 412: a second one is a failure
+    listed: bool = False  # its line is in the report already (a batch listed it)
+    alone: bool = False  # failed beside other writes: sent again with none in flight
+
+
+@dataclass
+class Outcome:
+    """What a write came to; the main thread saves ``saves`` and counts it."""
+
+    job: Job
+    op: Op | None = None
+    saves: list[Record] = field(default_factory=list)
+    error: RemoteError | None = None
+    again: Action | None = None  # decided afresh after a 412: carry this out next
+
+
 def apply(
     actions: Sequence[Action],
     sink: Sink,
@@ -106,44 +129,66 @@ def apply(
     report: Report,
     *,
     force: bool = False,
+    progress: Progress | None = None,
+    connections: int | None = None,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> None:
-    """Carry out ``actions`` in order, saving each record as soon as its write is done.
+    """Carry out ``actions``, saving each record as soon as its write is done.
 
     A failure of one item is counted and the run goes on; an unreachable server stops it.
-    Creations go in batches when the sink can do that.
+    Creations go in batches when the sink can do that; the other writes go over up to
+    ``connections`` connections at once (at most what the sink allows).
     """
+    from interview_followup.sync.pool import Scheduler
+
+    total = len(actions)
+    jobs: list[Job] = []
+    scheduler = Scheduler(sink, save, report, force, sleep)
+    if progress is not None:
+        scheduler.progress = lambda done: progress(done, total)
     if sink.batch_limit > 1:
         creates = [a for a in actions if a.op is Op.CREATE]
         actions = [a for a in actions if a.op is not Op.CREATE]
         for start in range(0, len(creates), sink.batch_limit):
             batch = creates[start : start + sink.batch_limit]
-            if not _apply_batch(batch, sink, save, report, force):
+            if not _apply_batch(batch, sink, save, report, force, jobs):
                 return
-    for action in actions:
+            scheduler.advance(len(batch))
+    jobs.extend(Job(action) for action in actions)
+    wanted = sink.max_parallel_writes if connections is None else connections
+    scheduler.run(jobs, max(1, min(wanted, sink.max_parallel_writes)))
+
+
+def before(action: Action) -> Record | None:
+    """The record to save before the write goes out, if any."""
+    if action.op is Op.DELETE and action.record is not None and action.remote is not None:
+        # Recorded first: should the answer be lost, the next run still knows that it
+        # was us who deleted it, not the user.
+        return action.record._replace(state=RecordState.DELETED, etag=action.remote.etag)
+    return None
+
+
+def carry_out(job: Job, sink: Sink, force: bool) -> Outcome:
+    """Do the requests of one job; safe on a worker thread (it saves nothing)."""
+    action = job.action
+    try:
+        op, saves = _remote(action, sink)
+        return Outcome(job, op, saves)
+    except PreconditionFailed as error:
+        # Changed since we read it (or our own answer was lost and a retry came back
+        # 412): read it once more and decide again.
+        undo = [action.record] if action.op is Op.DELETE and action.record else []
+        if job.retried:
+            return Outcome(job, saves=undo, error=error)
         try:
-            done: Op | None
-            try:
-                done = _apply_one(action, sink, save)
-            except PreconditionFailed:
-                # Changed since we read it (or our own answer was lost and a retry came
-                # back 412): read it once more and decide again.
-                retried = _again(action, sink, force)
-                done = _apply_one(retried, sink, save) if retried else None
-                action = retried or action
-            report.actions.append(action.describe())
-            report.tally(done or action.op)
-        except PreconditionFailed as error:
-            report.failed += 1
-            report.errors.append(
-                f"{action.uid}: {error.message}; changed while syncing, the next sync weighs it"
-            )
-        except ItemFailed as error:
-            report.failed += 1
-            report.errors.append(f"{action.uid}: {error.message}")
-        except Unavailable as error:
-            report.failed += 1
-            report.errors.append(error.message)
-            return
+            again = _again(action, sink, force)
+        except RemoteError as failure:
+            return Outcome(job, saves=undo, error=failure)
+        if again is None:
+            return Outcome(job, action.op, undo)
+        return Outcome(job, saves=undo, again=again)
+    except RemoteError as error:
+        return Outcome(job, error=error)
 
 
 def _again(action: Action, sink: Sink, force: bool) -> Action | None:
@@ -169,8 +214,10 @@ def _apply_batch(
     save: Save,
     report: Report,
     force: bool,
+    later: list[Job],
 ) -> bool:
-    """Create several events in one request; False when the server is unreachable."""
+    """Create several events in one request; False when the server is unreachable.
+    Items that turn out to exist already are weighed again, as jobs added to ``later``."""
     pairs = []
     for action in creates:
         assert action.event is not None
@@ -191,11 +238,14 @@ def _apply_batch(
         if isinstance(result, PreconditionFailed):  # already there: weigh that copy
             try:
                 retried = _again(action, sink, force)
-                done = _apply_one(retried, sink, save) if retried else None
-                report.tally(done or Op.CLAIM)
             except RemoteError as error:
                 report.failed += 1
                 report.errors.append(f"{action.uid}: {error.message}")
+                continue
+            if retried is None:
+                report.tally(Op.CLAIM)
+            else:
+                later.append(Job(retried, retried=True, listed=True))
         elif isinstance(result, RemoteError):
             report.failed += 1
             report.errors.append(f"{action.uid}: {result.message}")
@@ -205,44 +255,34 @@ def _apply_batch(
     return True
 
 
-def _apply_one(action: Action, sink: Sink, save: Save) -> Op:
-    """Carry out one action; returns what it turned out to be, for the report."""
+def _remote(action: Action, sink: Sink) -> tuple[Op, list[Record]]:
+    """The requests of one action: what it turned out to be and the records to save."""
     event, record, live = action.event, action.record, action.remote
     generation = _generation(action)
     op = action.op
     if op is Op.CREATE:
         assert event is not None
         item = sink.create(event, sink.remote_id_for(event, generation))
-        save(_record(event, item, generation, action.base))
-    elif op in (Op.UPDATE, Op.MERGE, Op.CONFLICT, Op.KEEP, Op.ADOPT, Op.CLAIM):
+        return op, [_record(event, item, generation, action.base)]
+    if op in (Op.UPDATE, Op.MERGE, Op.CONFLICT, Op.KEEP, Op.ADOPT, Op.CLAIM):
         assert event is not None and live is not None
         item = live
         if action.write is not None:
             try:
                 item = sink.update(event, live, action.write)
             except ItemMissing:  # deleted by the user since we listed
-                if record is not None:
-                    save(record._replace(state=RecordState.GONE, etag=None))
-                return Op.GONE
-        save(_record(event, item, generation, action.base, settled=op is not Op.CONFLICT))
-    elif op is Op.DELETE:
+                gone = [record._replace(state=RecordState.GONE, etag=None)] if record else []
+                return Op.GONE, gone
+        return op, [_record(event, item, generation, action.base, settled=op is not Op.CONFLICT)]
+    if op is Op.DELETE:
         assert live is not None
-        if record is not None:
-            # Recorded first: should the answer be lost, the next run still knows that
-            # it was us who deleted it, not the user.
-            save(record._replace(state=RecordState.DELETED, etag=live.etag))
-        try:
+        with contextlib.suppress(ItemMissing):  # gone already: just as good
             sink.delete(live)
-        except ItemMissing:
-            pass
-        except PreconditionFailed:  # certainly not deleted: the user edited it meanwhile
-            if record is not None:
-                save(record)
-            raise
-    elif op is Op.GONE:
+        return op, []
+    if op is Op.GONE:
         assert record is not None
-        save(record._replace(state=RecordState.GONE, etag=None))
-    return op
+        return op, [record._replace(state=RecordState.GONE, etag=None)]
+    return op, []
 
 
 def count_planned(actions: Sequence[Action], report: Report) -> None:

@@ -17,7 +17,7 @@ from interview_followup.sync.actions import (
     has_local_changes,
     needs_reading,
 )
-from interview_followup.sync.apply import Report, apply, count_planned
+from interview_followup.sync.apply import Progress, Report, apply, count_planned
 from interview_followup.sync.lock import calendar_lock
 from interview_followup.workspace import Workspace, utc_now
 
@@ -44,6 +44,7 @@ def run(
     force: bool = False,
     dry_run: bool = False,
     now: datetime | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     now = now or utc_now()
     events = event_rows.load(ws.conn)
@@ -82,7 +83,7 @@ def run(
     def save(record: SyncRecord) -> None:
         sync_state.save(ws.conn, sink.target, record, now)
 
-    apply(actions, sink, save, report, force=force)
+    apply(actions, sink, save, report, force=force, progress=progress)
     if report.ok:
         # The marker read before listing: a user edit made while we wrote is still seen
         # next time (our own writes cost one extra listing then).
@@ -98,6 +99,8 @@ def sync_caldav(
     calendar: str | None,
     force: bool = False,
     dry_run: bool = False,
+    connections: int | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Sync to a CalDAV calendar; flags win over the config."""
     from interview_followup.errors import InputError
@@ -126,12 +129,12 @@ def sync_caldav(
         known = sync_state.get_target(ws.conn, target)
         sink = caldav.open_sink(
             url, username, password, name, known.calendar if known else None, target,
-            create=not dry_run,
+            create=not dry_run, connections=connections or settings.caldav_connections,
         )  # fmt: skip
         if sink is None:  # a dry run, and the calendar is still to be made
             return preview_first_sync(ws)
         try:
-            return run(ws, sink, force=force, dry_run=dry_run)
+            return run(ws, sink, force=force, dry_run=dry_run, progress=progress)
         except CalendarMissing:
             if not force:
                 raise calendar_deleted(f"'{name}'", dry_run) from None
@@ -139,9 +142,11 @@ def sync_caldav(
                 return preview_first_sync(ws)
             # Forced: what we recorded there is void; every event goes back.
             sync_state.forget_target(ws.conn, target)
-            sink = caldav.open_sink(url, username, password, name, None, target)
+            sink = caldav.open_sink(
+                url, username, password, name, None, target, connections=sink.max_parallel_writes
+            )
             assert sink is not None
-            return run(ws, sink, force=True)
+            return run(ws, sink, force=True, progress=progress)
 
 
 # A meta key marking a Google calendar this tool created (and may re-create).
@@ -157,7 +162,12 @@ def preview_first_sync(ws: Workspace) -> Report:
 
 
 def sync_google(
-    ws: Workspace, *, calendar_id: str | None, force: bool = False, dry_run: bool = False
+    ws: Workspace,
+    *,
+    calendar_id: str | None,
+    force: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> Report:
     """Sync to Google Calendar: the given calendar, else our own one, created once."""
     from interview_followup import config
@@ -189,7 +199,7 @@ def sync_google(
     with calendar_lock(f"google:{chosen}", f"the Google calendar {chosen}"):
         try:
             sink = google.GoogleSink(service, chosen, batch_uri)
-            return run(ws, sink, force=force, dry_run=dry_run)
+            return run(ws, sink, force=force, dry_run=dry_run, progress=progress)
         except CalendarMissing:
             if calendar_id or not db.meta(ws.conn, _CREATED + chosen):
                 # Not one we made: never replace a calendar the user chose.
@@ -207,4 +217,4 @@ def sync_google(
             sync_state.forget_target(ws.conn, f"google:{chosen}")
     made = new_calendar(chosen)
     with calendar_lock(f"google:{made}", f"the Google calendar {made}"):
-        return run(ws, google.GoogleSink(service, made, batch_uri), force=True)
+        return run(ws, google.GoogleSink(service, made, batch_uri), force=True, progress=progress)
