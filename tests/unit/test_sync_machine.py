@@ -249,6 +249,21 @@ class SyncMachine(RuleBasedStateMachine):
         with contextlib.suppress(Killed, MassDeleteRefused):
             self._sync()
         self.sink.kill_after = None
+        self._note_deleted_by_design()
+
+    def _note_deleted_by_design(self) -> None:
+        """A step no longer needed that the user only moved or retitled is deleted, as
+        the report says, also by a run that died later: their edit went with it."""
+        events = {e.uid: e for e in event_rows.load(self.ws.conn)}
+        for uid, stored in events.items():
+            mine = self.user_values.get(uid, {})
+            if (
+                self.sink.by_uid(uid) is None
+                and stored.status is EventStatus.CANCELLED
+                and "description" not in mine
+                and "location" not in mine
+            ):
+                self.user_values.pop(uid, None)
 
     @precondition(lambda self: not self.calendar_deleted)
     @rule()
