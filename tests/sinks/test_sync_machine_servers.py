@@ -24,8 +24,8 @@ from support.sync_machine import SyncMachine
 pytestmark = pytest.mark.slow
 
 BOUNDED = settings(
-    max_examples=int(os.environ.get("FOLLOWUP_SERVER_MACHINE_EXAMPLES", "5")),
-    stateful_step_count=15,
+    max_examples=int(os.environ.get("FOLLOWUP_SERVER_MACHINE_EXAMPLES", "10")),
+    stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )

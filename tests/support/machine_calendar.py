@@ -25,6 +25,7 @@ class MachineCalendar(abc.ABC):
 
     sink: Sink
     deaths: tuple[type[BaseException], ...] = ()  # what a killed run may end with
+    retries = True  # whether our sink retries a request whose answer was lost
 
     @property
     @abc.abstractmethod

@@ -47,6 +47,7 @@ def _item(text: bytes) -> StoredItem:
 
 class RadicaleCalendar(MachineCalendar):
     deaths = (RemoteError,)
+    retries = False  # a lost answer stops the run; the next one carries on
 
     def __init__(self, server: Radicale, proxy: FaultProxy) -> None:
         self.server = server
