@@ -4,6 +4,8 @@ Modes, starting after ``after`` forwarded requests:
 - "drop": forward the request (the server applies it), then close the connection
   without an answer, as if the network or our process died right after the write;
   every later request is refused too.
+- ``drop_once(method)``: forward the next request of that method, then close the
+  connection without its answer; everything before and after goes through.
 - "reset": close every later connection without forwarding anything.
 - "500": answer every later request with 500 without forwarding it.
 - "kill": forward the request, then SIGKILL the process ``victim`` before it can
@@ -29,6 +31,7 @@ class FaultProxy:
         self.mode: str | None = None
         self.after = 0
         self.victim: int | None = None
+        self.dropping: str | None = None  # drop_once: the method whose answer is lost
         self.once: tuple[str, int] | None = None  # (method, status): answer one request so
         self.once_body = b""  # ... with this body (a server's error XML, say)
         self.once_headers: dict[str, str] = {}  # ... and these headers (Retry-After, say)
@@ -83,6 +86,9 @@ class FaultProxy:
                     status, headers, payload = proxy._forward(
                         self.command, self.path, dict(self.headers), body
                     )
+                    with proxy.lock:
+                        if proxy.dropping == self.command:
+                            proxy.dropping, failing = None, True
                     if failing and proxy.mode == "kill" and proxy.victim:
                         os.kill(proxy.victim, signal.SIGKILL)
                     if not failing:
@@ -153,6 +159,10 @@ class FaultProxy:
     def fail(self, mode: str, after: int) -> None:
         with self.lock:
             self.mode, self.after, self.forwarded = mode, after, 0
+
+    def drop_once(self, method: str | None) -> None:
+        with self.lock:
+            self.dropping = method
 
     def heal(self) -> None:
         with self.lock:
