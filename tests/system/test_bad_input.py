@@ -412,11 +412,8 @@ def test_contradicting_settings_name_both(populated: Cli) -> None:
     assert "thank_you_after" in result.err and "thank_you_within" in result.err
 
 
-@pytest.mark.parametrize("args", [["list"], ["plan"], ["agenda"], ["export", "-o", "-"]])
-def test_reading_commands_work_on_a_read_only_data_directory(
-    populated: Cli, args: list[str]
-) -> None:
-    home = populated.home
+def _run_in_read_only_home(home: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
+    """`followup ARGS` on a data folder nobody may write to; the folder must not change."""
     files = [p for p in home.iterdir() if p.is_file()]
     for path in files:
         path.chmod(0o400)
@@ -431,18 +428,26 @@ def test_reading_commands_work_on_a_read_only_data_directory(
             env=env,
             timeout=60,
         )
-        assert done.returncode == 0, done.stderr
-        assert (
-            "Northwind" in done.stdout
-            or "BEGIN:VCALENDAR" in done.stdout
-            or "Due" in done.stdout
-            or "Nothing due" in done.stdout
-        )
         assert snapshot(home) == before
+        return done
     finally:
         home.chmod(0o700)
         for path in files:
             path.chmod(0o600)
+
+
+@pytest.mark.parametrize("args", [["list"], ["plan"], ["agenda"], ["export", "-o", "-"]])
+def test_reading_commands_work_on_a_read_only_data_directory(
+    populated: Cli, args: list[str]
+) -> None:
+    done = _run_in_read_only_home(populated.home, args)
+    assert done.returncode == 0, done.stderr
+    assert (
+        "Northwind" in done.stdout
+        or "BEGIN:VCALENDAR" in done.stdout
+        or "Due" in done.stdout
+        or "Nothing due" in done.stdout
+    )
 
 
 @pytest.mark.parametrize("read_only", ["file", "folder"])
@@ -476,31 +481,10 @@ def test_config_set_on_a_config_that_cannot_be_written(populated: Cli, read_only
 
 @pytest.mark.parametrize("args", [["status", "1", "heard"], LOG])
 def test_read_only_data_directory(populated: Cli, args: list[str]) -> None:
-    home = populated.home
-    files = [p for p in home.iterdir() if p.is_file()]
-    for path in files:
-        path.chmod(0o400)
-    home.chmod(0o500)
-    try:
-        before = snapshot(home)
-        env = {**os.environ, "FOLLOWUP_HOME": str(home)}
-        done = subprocess.run(
-            _without_root_powers([str(FOLLOWUP_BIN), *args]),
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-        )
-        assert done.returncode == 1, done
-        assert "Traceback" not in done.stderr
-        lines = done.stderr.splitlines()
-        assert (
-            len(lines) == 1
-            and "cannot write the database" in lines[0]
-            and "permissions" in lines[0]
-        ), lines
-        assert snapshot(home) == before
-    finally:
-        home.chmod(0o700)
-        for path in files:
-            path.chmod(0o600)
+    done = _run_in_read_only_home(populated.home, args)
+    assert done.returncode == 1, done
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.splitlines()
+    assert (
+        len(lines) == 1 and "cannot write the database" in lines[0] and "permissions" in lines[0]
+    ), lines
