@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import socket
 import subprocess
 import time
@@ -28,8 +31,15 @@ def start_server(
     """Start ``command`` and wait until ``port`` answers. Its output goes to ``log``: a
     pipe nobody reads fills up and stalls the server."""
     with log.open("wb") as output:
+        # Its own process group, so stopping it also ends the workers it forked
+        # (php -S with PHP_CLI_SERVER_WORKERS).
         process = subprocess.Popen(
-            list(command), cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT
+            list(command),
+            cwd=cwd,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -40,11 +50,12 @@ def start_server(
             return process
         except OSError:
             time.sleep(0.05)
-    process.kill()
+    stop_server(process)
     raise RuntimeError(f"{name} did not start within {seconds:.0f} s")
 
 
 def stop_server(process: subprocess.Popen[bytes] | None) -> None:
     if process is not None:
-        process.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
