@@ -14,7 +14,7 @@ from keyring.backends.null import Keyring as NullKeyring
 from keyring.errors import KeyringLocked
 from support.caldav_harness import CalDAVHarness, sync_args
 from support.cli_helpers import ok, run
-from support.env import clear_env
+from support.env import caldav_env
 from support.fault_proxy import FaultProxy
 from support.radicale_server import PASSWORD, USER, Radicale
 from support.sink_contract import (
@@ -39,9 +39,7 @@ def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    clear_env(monkeypatch, tmp_path / "home")
-    monkeypatch.setenv("FOLLOWUP_CALDAV_PASSWORD", PASSWORD)
-    return tmp_path / "home"
+    return caldav_env(monkeypatch, tmp_path / "home", PASSWORD)
 
 
 class TestCalDAVContract(SinkContract, ForeignEventsContract):

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from support.caldav_harness import CalDAVHarness
 from support.cyrus_server import Cyrus
+from support.env import caldav_env
 from support.radicale_server import PASSWORD
 from support.sink_contract import (
     ForeignEventsContract,
@@ -35,9 +36,7 @@ def cyrus() -> Iterator[Cyrus]:
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("FOLLOWUP_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("FOLLOWUP_CALDAV_PASSWORD", PASSWORD)
-    return tmp_path / "home"
+    return caldav_env(monkeypatch, tmp_path / "home", PASSWORD)
 
 
 class TestCyrusContract(SinkContract, ForeignEventsContract):

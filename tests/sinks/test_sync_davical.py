@@ -14,6 +14,7 @@ import pytest
 from support.caldav_harness import CalDAVHarness
 from support.cli_helpers import ok
 from support.davical_server import DAViCal
+from support.env import caldav_env
 from support.radicale_server import PASSWORD
 from support.sink_contract import (
     ForeignEventsContract,
@@ -36,9 +37,7 @@ def davical() -> Iterator[DAViCal]:
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("FOLLOWUP_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("FOLLOWUP_CALDAV_PASSWORD", PASSWORD)
-    return tmp_path / "home"
+    return caldav_env(monkeypatch, tmp_path / "home", PASSWORD)
 
 
 class TestDAViCalContract(SinkContract, ForeignEventsContract):

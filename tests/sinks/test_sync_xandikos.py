@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from support.caldav_harness import CalDAVHarness
-from support.env import clear_env
+from support.env import caldav_env
 from support.radicale_server import PASSWORD
 from support.sink_contract import ForeignEventsContract, SinkContract
 from support.xandikos_server import Xandikos
@@ -26,9 +26,7 @@ def xandikos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Xandikos]:
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    clear_env(monkeypatch, tmp_path / "home")
-    monkeypatch.setenv("FOLLOWUP_CALDAV_PASSWORD", PASSWORD)
-    return tmp_path / "home"
+    return caldav_env(monkeypatch, tmp_path / "home", PASSWORD)
 
 
 class TestXandikosContract(SinkContract, ForeignEventsContract):

@@ -16,3 +16,10 @@ def clear_env(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
             monkeypatch.delenv(name)
     monkeypatch.setenv("FOLLOWUP_HOME", str(home))
     monkeypatch.setenv("TZ", "UTC")
+
+
+def caldav_env(monkeypatch: pytest.MonkeyPatch, home: Path, password: str) -> Path:
+    """``clear_env``, and the CalDAV password the test servers take; returns ``home``."""
+    clear_env(monkeypatch, home)
+    monkeypatch.setenv("FOLLOWUP_CALDAV_PASSWORD", password)
+    return home
