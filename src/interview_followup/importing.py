@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from . import config
 from .model import OPEN_STATUSES, Status
-from .service import _change_status, _closed_by_acceptance, _insert, _update
+from .service import change_status, closed_by_acceptance, insert_interview, update_interview
 from .store import interviews as interview_rows
 from .store.journal import recording
 from .workspace import Workspace, utc_now
@@ -49,12 +49,14 @@ def import_file(
                 ws.conn, row.interview.company, row.interview.role, row.interview.start
             )
             if existing is None:
-                interview_id = _insert(ws, row.interview, now)
+                interview_id = insert_interview(ws, row.interview, now)
                 added.append(interview_id)
             else:
                 interview_id = existing
                 before = interview_rows.get(ws.conn, existing)
-                _update(ws, before, row.interview._replace(id=existing, status=before.status), now)
+                update_interview(
+                    ws, before, row.interview._replace(id=existing, status=before.status), now
+                )
                 updated.append(existing)
             if row.status is not None:
                 statuses.append((interview_id, row.status))
@@ -63,7 +65,7 @@ def import_file(
         # importing the same file again changes nothing.
         statuses.sort(key=lambda pair: pair[1] is Status.ACCEPTED)
         for interview_id, status in statuses:
-            if status in OPEN_STATUSES and _closed_by_acceptance(ws, interview_id):
+            if status in OPEN_STATUSES and closed_by_acceptance(ws, interview_id):
                 continue
-            _change_status(ws, interview_id, status, now)
+            change_status(ws, interview_id, status, now)
     return ImportReport(added, updated, ignored)

@@ -175,7 +175,7 @@ def _record_status(
         _refresh(ws, interview_id, now)
 
 
-def _insert(ws: Workspace, interview: Interview, now: datetime) -> int:
+def insert_interview(ws: Workspace, interview: Interview, now: datetime) -> int:
     new_id = interview_rows.insert(ws.conn, interview, now)
     if interview.decision_by is not None:
         interview_rows.add_change(
@@ -200,10 +200,10 @@ def log_interview(ws: Workspace, raw: Mapping[str, Any], now: datetime | None = 
     interview = fields.build(raw, ws.settings)
     when = interview.start.isoformat(sep=" ", timespec="minutes")
     with recording(ws.conn, f"log {interview.company} {when}", now):
-        return _insert(ws, interview, now)
+        return insert_interview(ws, interview, now)
 
 
-def _update(ws: Workspace, before: Interview, after: Interview, now: datetime) -> None:
+def update_interview(ws: Workspace, before: Interview, after: Interview, now: datetime) -> None:
     interview_rows.update(ws.conn, after, now)
     if after.decision_by != before.decision_by:
         # An edit corrects the record; a new answer from the employer is `promise`.
@@ -231,7 +231,7 @@ def edit_interview(
         from . import fields
 
         after = fields.build(raw, ws.settings, base=before)
-        _update(ws, before, after, now)
+        update_interview(ws, before, after, now)
     return before, after
 
 
@@ -254,15 +254,15 @@ def set_status(
 
     status = parse_status(status_text)
     with recording(ws.conn, f"status {interview_id} {status.value}", now):
-        return _change_status(ws, interview_id, status, now)
+        return change_status(ws, interview_id, status, now)
 
 
-def _closed_by_acceptance(ws: Workspace, interview_id: int) -> bool:
+def closed_by_acceptance(ws: Workspace, interview_id: int) -> bool:
     last = interview_rows.last_status(interview_rows.history(ws.conn, interview_id))
     return last is not None and last.because_of is not None
 
 
-def _change_status(ws: Workspace, interview_id: int, status: Status, now: datetime) -> list[int]:
+def change_status(ws: Workspace, interview_id: int, status: Status, now: datetime) -> list[int]:
     """The status change with its cascade: accepting closes the other rounds of the same
     process quietly and withdraws every other open process; returns the withdrawn."""
     chosen = interview_rows.get(ws.conn, interview_id)
