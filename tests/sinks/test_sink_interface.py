@@ -18,7 +18,13 @@ from support.radicale_server import PASSWORD, USER, Radicale
 from support.xandikos_server import Xandikos
 
 from interview_followup.errors import RemoteError
-from interview_followup.sinks.base import ItemMissing, PreconditionFailed, RemoteItem, Sink
+from interview_followup.sinks.base import (
+    Change,
+    ItemMissing,
+    PreconditionFailed,
+    RemoteItem,
+    Sink,
+)
 from interview_followup.sinks.content import TIME, Fields, Write, fields_of
 from interview_followup.sinks.memory import MemorySink
 
@@ -156,3 +162,30 @@ def test_create_batch(sink: Sink) -> None:
     assert isinstance(results[0], RemoteError)
     assert all(isinstance(r, RemoteItem) for r in results[1:])
     assert set(sink.list_items()) == {e.uid for e in events}
+
+
+def test_change_batch_answers_each_change_on_its_own(sink: Sink) -> None:
+    kept, moved, stale, gone, dropped = (make_event() for _ in range(5))
+    listed = _made(sink, kept, moved, stale, gone, dropped)
+    sink.update(stale._replace(summary="Edited meanwhile", sequence=1), listed[stale.uid])
+    sink.delete(listed[gone.uid])
+    day = timedelta(days=1)
+    later = moved._replace(start=moved.start + day, end=moved.end + day, sequence=1)
+    results = sink.change_batch(
+        [
+            Change(listed[moved.uid], later),
+            Change(listed[stale.uid], stale._replace(summary="Ours", sequence=2)),
+            Change(listed[gone.uid]),
+            Change(listed[dropped.uid]),
+        ]
+    )
+    updated, refused, missing, deleted = results
+    assert isinstance(updated, RemoteItem) and updated.etag != listed[moved.uid].etag
+    assert isinstance(refused, PreconditionFailed)
+    assert isinstance(missing, ItemMissing)
+    assert deleted is None
+    now = sink.list_items()
+    assert set(now) == {kept.uid, moved.uid, stale.uid}
+    copies = sink.read_items(now)
+    assert _same(copies[moved.uid].fields, fields_of(later))
+    assert copies[stale.uid].fields.title == "Edited meanwhile"

@@ -323,3 +323,47 @@ def test_a_dropped_answer_is_ours_not_a_conflict(
     later = harness.sync()
     assert later["conflicts"] == 0 and later["updated"] >= 1
     assert_server_matches_plan(harness)
+
+
+def _log_future_interviews(count: int) -> None:
+    for n in range(count):
+        ok("log", "--company", f"Company {n}", "--at", "2030-06-03 10:00", "--tz", "UTC")
+
+
+def test_a_setting_that_moves_300_steps_takes_at_most_8_requests(
+    harness: GoogleHarness, fake: FakeGoogleCalendar
+) -> None:
+    _log_future_interviews(100)  # a follow-up and two check-ins each follow the setting
+    harness.sync()
+    harness.sync()
+    ok("config", "set", "follow_up_time", "09:30")
+    before = fake.stats()
+    report = harness.sync()
+    after = fake.stats()
+    assert report["updated"] == 300 and report["failed"] == 0
+    assert after["http_requests"] - before["http_requests"] <= 8
+    assert after["batches"] - before["batches"] == 6
+    assert_server_matches_plan(harness)
+
+
+def test_deletions_travel_in_batches_and_a_refused_part_is_sent_again(
+    harness: GoogleHarness, fake: FakeGoogleCalendar
+) -> None:
+    _log_future_interviews(12)
+    harness.sync()
+    harness.sync()
+    for n in range(1, 8):
+        ok("status", str(n), "rejected")  # each loses its follow-up and check-ins
+    fake.inject_fault(status=429, count=2, after=5, methods=["DELETE"])
+    before = fake.stats()
+    report = harness.sync()
+    after = fake.stats()
+    assert report["deleted"] >= 21 and report["failed"] == 0
+    direct = (
+        after["http_requests"] - after["batches"] - (before["http_requests"] - before["batches"])
+    )
+    assert after["by_method"].get("DELETE", 0) - before["by_method"].get("DELETE", 0) == (
+        report["deleted"] + 2
+    )
+    assert direct <= 3  # the look for changes and the listing; no write goes alone
+    assert_server_matches_plan(harness)

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import abc
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 
 from interview_followup.model import Event
-from interview_followup.sinks.base import RemoteItem, Sink
+from interview_followup.sinks.base import Change, ChangeResult, RemoteItem, Sink
 from interview_followup.sinks.content import Write
 from interview_followup.sinks.memory import MemorySink, StoredItem
 
@@ -89,8 +89,8 @@ class Killed(BaseException):
 class FaultySink(MemorySink):
     """The memory sink with the faults it plays."""
 
-    def __init__(self, name: str = "machine") -> None:
-        super().__init__(name)
+    def __init__(self, name: str = "machine", batch_limit: int = 1) -> None:
+        super().__init__(name, batch_limit)
         self.kill_after: int | None = None  # requests still to answer before dying
         self.drop_next_update = False
         self.after_request = self._count
@@ -110,6 +110,13 @@ class FaultySink(MemorySink):
             return super().update(event, item, write)  # the retry: 412, it changed
         return made
 
+    def change_batch(self, changes: Sequence[Change]) -> list[ChangeResult]:
+        made = super().change_batch(changes)
+        if self.drop_next_update and any(change.event for change in changes):
+            self.drop_next_update = False
+            return super().change_batch(changes)  # the retry: 412 for what it changed
+        return made
+
     def snapshot(self) -> object:
         return sorted(
             (rid, i.uid, i.etag, i.summary, i.start, i.status, i.alarm, tuple(i.extra.items()))
@@ -120,8 +127,8 @@ class FaultySink(MemorySink):
 class MemoryCalendar(MachineCalendar):
     deaths = (Killed,)
 
-    def __init__(self) -> None:
-        self.sink = self.memory = FaultySink()
+    def __init__(self, batch_limit: int = 1) -> None:
+        self.sink = self.memory = FaultySink(batch_limit=batch_limit)
 
     @property
     def exists(self) -> bool:

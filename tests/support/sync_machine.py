@@ -356,3 +356,10 @@ class SyncMachine(RuleBasedStateMachine):
 class MemoryMachine(SyncMachine):
     def open_calendar(self) -> MachineCalendar:
         return MemoryCalendar()
+
+
+class BatchingMemoryMachine(SyncMachine):
+    """The memory calendar taking its writes three to a request, as Google takes 50."""
+
+    def open_calendar(self) -> MachineCalendar:
+        return MemoryCalendar(batch_limit=3)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 from hypothesis import HealthCheck, settings
-from support.sync_machine import MemoryMachine
+from support.sync_machine import BatchingMemoryMachine, MemoryMachine
 
 MemoryMachine.TestCase.settings = settings(
     max_examples=int(os.environ.get("FOLLOWUP_MACHINE_EXAMPLES", "40")),
@@ -20,3 +20,11 @@ MemoryMachine.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 TestSyncMachine = MemoryMachine.TestCase
+
+BatchingMemoryMachine.TestCase.settings = settings(
+    max_examples=int(os.environ.get("FOLLOWUP_MACHINE_EXAMPLES", "25")),
+    stateful_step_count=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+TestSyncMachineBatched = BatchingMemoryMachine.TestCase

@@ -51,6 +51,19 @@ class CalendarMissing(RemoteError):
     """The whole calendar is gone (the user deleted it): start afresh."""
 
 
+@dataclass(frozen=True)
+class Change:
+    """One update (``event`` given) or deletion (``event`` None) of an item we hold."""
+
+    item: RemoteItem
+    event: Event | None = None
+    write: Write | None = None
+
+
+#: What one change of a batch came to: the updated item, None for a deletion, or the error.
+ChangeResult = RemoteItem | RemoteError | None
+
+
 class Sink(abc.ABC):
     """A calendar we own events in. Items are keyed by our event UID.
 
@@ -58,7 +71,7 @@ class Sink(abc.ABC):
     capabilities, declared here with a default, so the sync never has to probe a sink.
     """
 
-    #: How many creations one request may carry; 1 means one ``create`` per item.
+    #: How many writes one request may carry; 1 means one request per item.
     batch_limit: int = 1
     #: How many writes may be in flight at once, each on its own connection. Above 1,
     #: ``create``, ``update``, ``delete`` and ``read_items`` must be safe to call from
@@ -107,6 +120,22 @@ class Sink(abc.ABC):
         for event, remote_id in pairs:
             try:
                 results.append(self.create(event, remote_id))
+            except Unavailable:
+                raise
+            except RemoteError as error:
+                results.append(error)
+        return results
+
+    def change_batch(self, changes: Sequence[Change]) -> list[ChangeResult]:
+        """Update or delete several items; each result is that one's answer or error."""
+        results: list[ChangeResult] = []
+        for change in changes:
+            try:
+                if change.event is None:
+                    self.delete(change.item)
+                    results.append(None)
+                else:
+                    results.append(self.update(change.event, change.item, change.write))
             except Unavailable:
                 raise
             except RemoteError as error:

@@ -7,9 +7,7 @@ write says sendUpdates=none, carries no attendees, and is conditional on the ETa
 
 from __future__ import annotations
 
-import json
-import os
-import random
+import functools
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -18,6 +16,8 @@ from interview_followup.errors import RemoteError
 from interview_followup.model import Event
 from interview_followup.sinks.base import (
     CalendarMissing,
+    Change,
+    ChangeResult,
     ItemFailed,
     ItemMissing,
     PreconditionFailed,
@@ -37,26 +37,16 @@ from interview_followup.sinks.google_events import (
     item_of,
     private_of,
 )
-
-MAX_ATTEMPTS = 6
-_RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
-_RETRY_STATUSES = {429, 500, 502, 503, 504}
-
-
-def _error_reason(error: Any) -> str:
-    try:
-        details = json.loads(error.content.decode("utf-8"))["error"]
-        return str(details.get("errors", [{}])[0].get("reason") or details.get("status") or "")
-    except (ValueError, KeyError, IndexError, AttributeError, TypeError):
-        return ""
-
-
-def _retry_pause() -> float:
-    """The first back-off step in seconds (FOLLOWUP_GOOGLE_RETRY_SECONDS, default 1)."""
-    try:
-        return max(0.0, float(os.environ.get("FOLLOWUP_GOOGLE_RETRY_SECONDS", "1")))
-    except ValueError:
-        return 1.0
+from interview_followup.sinks.google_requests import (
+    MAX_ATTEMPTS,
+    RATE_REASONS,
+    RETRY_STATUSES,
+    Call,
+    backoff,
+    error_reason,
+    send_batch,
+    transient,
+)
 
 
 class GoogleSink(Sink):
@@ -94,15 +84,13 @@ class GoogleSink(Sink):
         from googleapiclient.errors import HttpError
         from httplib2 import HttpLib2Error
 
-        pause = _retry_pause()
         for attempt in range(MAX_ATTEMPTS):
             last = attempt == MAX_ATTEMPTS - 1
             try:
                 return request.execute()
             except HttpError as error:
-                status, reason = error.resp.status, _error_reason(error)
-                retryable = status in _RETRY_STATUSES or (status == 403 and reason in _RATE_REASONS)
-                if not retryable or last:
+                status, reason = error.resp.status, error_reason(error)
+                if not transient(status, reason) or last:
                     raise self._translate(status, reason, what) from None
             except RefreshError:
                 raise RemoteError(
@@ -114,7 +102,7 @@ class GoogleSink(Sink):
                         f"cannot reach Google Calendar while {what} ({type(error).__name__}); check your"
                         " connection and run the sync again"
                     ) from None
-            self.sleep(min(32.0, pause * 2**attempt) * random.uniform(0.5, 1.5))
+            self.sleep(backoff(attempt))
         raise AssertionError("unreachable")
 
     def _translate(self, status: int, reason: str, what: str) -> RemoteError:
@@ -126,7 +114,7 @@ class GoogleSink(Sink):
             return ItemMissing(f"not in Google any more while {what} (HTTP {status})")
         if status == 409:
             return PreconditionFailed(f"the event id already exists while {what} (HTTP 409)")
-        if status in _RETRY_STATUSES or reason in _RATE_REASONS:
+        if status in RETRY_STATUSES or reason in RATE_REASONS:
             return ItemFailed(
                 f"Google kept refusing while {what} (HTTP {status} {reason}) after {MAX_ATTEMPTS} tries;"
                 " wait a few minutes and run the sync again"
@@ -232,32 +220,49 @@ class GoogleSink(Sink):
                 remote_id = self.remote_id_for(event, generation)
         raise ItemFailed(f"no free event id left while {what}")
 
+    def _batch(self, calls: Sequence[Call], what: str) -> list[Any]:
+        return send_batch(
+            calls, batch_uri=self.batch_uri, execute=self.execute, sleep=self.sleep, what=what
+        )
+
+    def _answer_error(self, answer: Any, what: str) -> RemoteError | None:
+        """The error an answer of a batch stands for; None when it is a success."""
+        from googleapiclient.errors import HttpError
+
+        if isinstance(answer, HttpError):
+            return self._translate(answer.resp.status, error_reason(answer), what)
+        if answer is None:  # Google left this call out of its answer
+            return ItemFailed(f"Google gave no answer while {what}; the next sync tries again")
+        return None
+
     def create_batch(self, pairs: Sequence[tuple[Event, str]]) -> list[RemoteItem | RemoteError]:
-        """Create up to 50 events in one request; parts that fail are retried one by one."""
-        from googleapiclient.http import BatchHttpRequest
-
-        results: dict[str, Any] = {}
-
-        def collect(request_id: str, response: Any, exception: Any) -> None:
-            results[request_id] = exception if exception is not None else response
-
-        batch = BatchHttpRequest(callback=collect, batch_uri=self.batch_uri)
-        for number, (event, remote_id) in enumerate(pairs):
-            batch.add(self._insert_request(event, remote_id), request_id=str(number))
-        self.execute(batch, f"creating {len(pairs)} events")
+        """Create up to 50 events in one request. An id that is taken (409) goes the
+        single path, which knows how to weigh the copy there or find the next id."""
+        answers = self._batch(
+            [
+                functools.partial(self._insert_request, event, remote_id)
+                for event, remote_id in pairs
+            ],
+            f"creating {len(pairs)} events",
+        )
         outcome: list[RemoteItem | RemoteError] = []
-        for number, (event, remote_id) in enumerate(pairs):
-            made = results.get(str(number))
-            if isinstance(made, dict) and "id" in made:
-                outcome.append(item_of(made))
+        for (event, remote_id), answer in zip(pairs, answers, strict=True):
+            error = self._answer_error(answer, f"creating '{event.summary}'")
+            if error is None:
+                outcome.append(item_of(answer))
                 continue
-            try:  # 409, rate limits and the like: the single path knows what to do
-                outcome.append(self.create(event, remote_id))
-            except RemoteError as error:
-                outcome.append(error)
+            if isinstance(error, PreconditionFailed):
+                try:
+                    outcome.append(self.create(event, remote_id))
+                except Unavailable:
+                    raise
+                except RemoteError as failure:
+                    outcome.append(failure)
+                continue
+            outcome.append(error)
         return outcome
 
-    def update(self, event: Event, item: RemoteItem, write: Write | None = None) -> RemoteItem:
+    def _patch_request(self, event: Event, item: RemoteItem, write: Write | None) -> Any:
         self._listed.pop(item.remote_id, None)  # whatever happens, read it afresh next time
         request = self._events().patch(
             calendarId=self.calendar_id,
@@ -267,27 +272,71 @@ class GoogleSink(Sink):
         )
         if item.etag:
             request.headers["If-Match"] = item.etag
-        made = self.execute(request, f"updating '{event.summary}'")
-        return item_of(made)
+        return request
 
-    def delete(self, item: RemoteItem) -> None:
+    def _delete_request(self, item: RemoteItem) -> Any:
         self._listed.pop(item.remote_id, None)
         request = self._events().delete(
             calendarId=self.calendar_id, eventId=item.remote_id, sendUpdates="none"
         )
         if item.etag:
             request.headers["If-Match"] = item.etag
+        return request
+
+    def _refused_delete(self, item: RemoteItem, what: str) -> RemoteError:
+        """What a 412 to a deletion means: Google keeps a deleted event (cancelled), so
+        its ETag moved; gone already, or edited by the user."""
+        found = self.execute(
+            self._events().get(calendarId=self.calendar_id, eventId=item.remote_id), what
+        )
+        if found.get("status") == "cancelled":
+            return ItemMissing(f"not in Google any more while {what}")
+        return PreconditionFailed(f"changed in Google meanwhile while {what} (HTTP 412)")
+
+    def update(self, event: Event, item: RemoteItem, write: Write | None = None) -> RemoteItem:
+        request = self._patch_request(event, item, write)
+        made = self.execute(request, f"updating '{event.summary}'")
+        return item_of(made)
+
+    def delete(self, item: RemoteItem) -> None:
         what = f"deleting {item.remote_id}"
         try:
-            self.execute(request, what)
+            self.execute(self._delete_request(item), what)
         except PreconditionFailed:
-            # Google keeps a deleted event (cancelled), so its ETag moved: gone, not edited.
-            found = self.execute(
-                self._events().get(calendarId=self.calendar_id, eventId=item.remote_id), what
+            raise self._refused_delete(item, what) from None
+
+    def _change_call(self, change: Change) -> Call:
+        event = change.event
+        if event is None:
+            return lambda: self._delete_request(change.item)
+        return lambda: self._patch_request(event, change.item, change.write)
+
+    def change_batch(self, changes: Sequence[Change]) -> list[ChangeResult]:
+        """Up to 50 updates and deletions in one request, each answered on its own."""
+        answers = self._batch(
+            [self._change_call(c) for c in changes], f"changing {len(changes)} events"
+        )
+        results: list[ChangeResult] = []
+        for change, answer in zip(changes, answers, strict=True):
+            event = change.event
+            what = (
+                f"deleting {change.item.remote_id}"
+                if event is None
+                else f"updating '{event.summary}'"
             )
-            if found.get("status") == "cancelled":
-                raise ItemMissing(f"not in Google any more while {what}") from None
-            raise
+            error = self._answer_error(answer, what)
+            if event is None and isinstance(error, PreconditionFailed):
+                try:
+                    error = self._refused_delete(change.item, what)
+                except Unavailable:
+                    raise
+                except RemoteError as failure:
+                    error = failure
+            if error is not None:
+                results.append(error)
+            else:
+                results.append(None if event is None else item_of(answer))
+        return results
 
 
 def build_service(credentials: Any, root: str | None) -> Any:

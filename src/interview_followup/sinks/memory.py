@@ -15,6 +15,8 @@ from interview_followup.errors import RemoteError
 from interview_followup.model import Event
 from interview_followup.sinks.base import (
     CalendarMissing,
+    Change,
+    ChangeResult,
     ItemFailed,
     ItemMissing,
     PreconditionFailed,
@@ -57,7 +59,7 @@ class StoredItem:
 
 
 class MemorySink(Sink):
-    """One calendar; ``batch_limit`` > 1 makes it batch creations as Google does."""
+    """One calendar; ``batch_limit`` > 1 makes it batch its writes as Google does."""
 
     def __init__(self, name: str = "memory", batch_limit: int = 1) -> None:
         self.name = name
@@ -173,19 +175,41 @@ class MemorySink(Sink):
         self._answered("POST")
         return results
 
+    def change_batch(self, changes: Sequence[Change]) -> list[ChangeResult]:
+        self._request()  # one request for the whole batch, one answer per item
+        results: list[ChangeResult] = []
+        for change in changes:
+            try:
+                if change.event is None:
+                    self._delete(change.item)
+                    results.append(None)
+                else:
+                    results.append(self._update(change.event, change.item, change.write))
+            except RemoteError as error:
+                results.append(error)
+        self._answered("POST")
+        return results
+
     def update(self, event: Event, item: RemoteItem, write: Write | None = None) -> RemoteItem:
         self._request()
+        made = self._update(event, item, write)
+        self._answered("PUT")
+        return made
+
+    def _update(self, event: Event, item: RemoteItem, write: Write | None) -> RemoteItem:
         current = self.items.get(item.remote_id)
         if current is None:
             raise ItemMissing(f"'{event.summary}' is not on the server (HTTP 404)")
         if item.etag is not None and current.etag != item.etag:
             raise PreconditionFailed(f"'{event.summary}' changed on the server (HTTP 412)")
-        made = self._store(event, item.remote_id, write or Write(fields_of(event)), current)
-        self._answered("PUT")
-        return made
+        return self._store(event, item.remote_id, write or Write(fields_of(event)), current)
 
     def delete(self, item: RemoteItem) -> None:
         self._request()
+        self._delete(item)
+        self._answered("DELETE")
+
+    def _delete(self, item: RemoteItem) -> None:
         current = self.items.get(item.remote_id)
         if current is None:
             raise ItemMissing(f"{item.remote_id} is not on the server (HTTP 404)")
@@ -194,7 +218,6 @@ class MemorySink(Sink):
         self.writes += 1
         del self.items[item.remote_id]
         self._version += 1
-        self._answered("DELETE")
 
     # --- what the user does in their calendar app ---
 

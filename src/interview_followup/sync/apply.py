@@ -13,6 +13,8 @@ from interview_followup.errors import RemoteError
 from interview_followup.model import Event, RecordState
 from interview_followup.model import SyncRecord as Record
 from interview_followup.sinks.base import (
+    Change,
+    ChangeResult,
     ItemMissing,
     PreconditionFailed,
     RemoteItem,
@@ -136,8 +138,8 @@ def apply(
     """Carry out ``actions``, saving each record as soon as its write is done.
 
     A failure of one item is counted and the run goes on; an unreachable server stops it.
-    Creations go in batches when the sink can do that; the other writes go over up to
-    ``connections`` connections at once (at most what the sink allows).
+    Writes go in batches when the sink can do that (creations first); otherwise over up
+    to ``connections`` connections at once (at most what the sink allows).
     """
     from interview_followup.sync.pool import Scheduler
 
@@ -168,11 +170,39 @@ def before(action: Action) -> Record | None:
     return None
 
 
-def carry_out(job: Job, sink: Sink, force: bool) -> Outcome:
-    """Do the requests of one job; safe on a worker thread (it saves nothing)."""
+_WRITES = (Op.UPDATE, Op.MERGE, Op.CONFLICT, Op.KEEP, Op.ADOPT, Op.CLAIM)
+
+
+def change_of(action: Action) -> Change | None:
+    """The write of an action that can travel in a batch (an update or a deletion of
+    an item we listed), if it has one."""
+    if action.remote is None:
+        return None
+    if action.op is Op.DELETE:
+        return Change(action.remote)
+    if action.op in _WRITES and action.write is not None:
+        return Change(action.remote, action.event, action.write)
+    return None
+
+
+class Answered:
+    """The answer a batch already brought for one job's write."""
+
+    def __init__(self, result: ChangeResult) -> None:
+        self.result = result
+
+    def take(self) -> RemoteItem | None:
+        if isinstance(self.result, RemoteError):
+            raise self.result
+        return self.result
+
+
+def carry_out(job: Job, sink: Sink, force: bool, answered: Answered | None = None) -> Outcome:
+    """Do the requests of one job, or weigh the answer its batch brought; safe on a
+    worker thread (it saves nothing)."""
     action = job.action
     try:
-        op, saves = _remote(action, sink)
+        op, saves = _remote(action, sink, answered)
         return Outcome(job, op, saves)
     except PreconditionFailed as error:
         # Changed since we read it (or our own answer was lost and a retry came back
@@ -255,8 +285,9 @@ def _apply_batch(
     return True
 
 
-def _remote(action: Action, sink: Sink) -> tuple[Op, list[Record]]:
-    """The requests of one action: what it turned out to be and the records to save."""
+def _remote(action: Action, sink: Sink, answered: Answered | None) -> tuple[Op, list[Record]]:
+    """The requests of one action (unless ``answered`` already): what it turned out to
+    be and the records to save."""
     event, record, live = action.event, action.record, action.remote
     generation = _generation(action)
     op = action.op
@@ -264,12 +295,17 @@ def _remote(action: Action, sink: Sink) -> tuple[Op, list[Record]]:
         assert event is not None
         item = sink.create(event, sink.remote_id_for(event, generation))
         return op, [_record(event, item, generation, action.base)]
-    if op in (Op.UPDATE, Op.MERGE, Op.CONFLICT, Op.KEEP, Op.ADOPT, Op.CLAIM):
+    if op in _WRITES:
         assert event is not None and live is not None
         item = live
         if action.write is not None:
             try:
-                item = sink.update(event, live, action.write)
+                if answered is None:
+                    item = sink.update(event, live, action.write)
+                else:
+                    updated = answered.take()
+                    assert updated is not None
+                    item = updated
             except ItemMissing:  # deleted by the user since we listed
                 gone = [record._replace(state=RecordState.GONE, etag=None)] if record else []
                 return Op.GONE, gone
@@ -277,7 +313,10 @@ def _remote(action: Action, sink: Sink) -> tuple[Op, list[Record]]:
     if op is Op.DELETE:
         assert live is not None
         with contextlib.suppress(ItemMissing):  # gone already: just as good
-            sink.delete(live)
+            if answered is None:
+                sink.delete(live)
+            else:
+                answered.take()
         return op, []
     if op is Op.GONE:
         assert record is not None

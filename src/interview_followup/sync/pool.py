@@ -14,14 +14,25 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
+from interview_followup.errors import RemoteError
 from interview_followup.sinks.base import (
+    Change,
     PreconditionFailed,
     ServerFailed,
     Sink,
     Throttled,
     Unavailable,
 )
-from interview_followup.sync.apply import Job, Outcome, Report, Save, before, carry_out
+from interview_followup.sync.apply import (
+    Answered,
+    Job,
+    Outcome,
+    Report,
+    Save,
+    before,
+    carry_out,
+    change_of,
+)
 
 # How many "slow down" answers in a row (with no write going through between them) we
 # take before giving up on this run, and the longest pause, whatever Retry-After says.
@@ -77,9 +88,45 @@ class Scheduler:
             wait_for = self.resume_at - time.monotonic()
             if wait_for > 0:
                 self.sleep(wait_for)
-            job = self.pending.popleft()
+            batch = self._take_batch()
+            if len(batch) > 1:
+                self._send_batch(batch)
+                continue
+            job = batch[0][0] if batch else self.pending.popleft()
             self._start(job)
             self._settle(carry_out(job, self.sink, self.force))
+
+    def _take_batch(self) -> list[tuple[Job, Change]]:
+        """The updates and deletions at the head of the queue that can share a request:
+        up to the sink's batch limit, one per UID."""
+        batch: list[tuple[Job, Change]] = []
+        uids: set[str] = set()
+        while self.pending and len(batch) < self.sink.batch_limit:
+            job = self.pending[0]
+            change = change_of(job.action)
+            if change is None or job.action.uid in uids:
+                break
+            self.pending.popleft()
+            uids.add(job.action.uid)
+            batch.append((job, change))
+        return batch
+
+    def _send_batch(self, batch: list[tuple[Job, Change]]) -> None:
+        for job, _ in batch:
+            self._start(job)
+        try:
+            results = self.sink.change_batch([change for _, change in batch])
+        except Unavailable as error:
+            # Nothing is known of these writes: the first stops the run, the others wait
+            # for the next one (which finds out what became of them).
+            self._settle(Outcome(batch[0][0], error=error))
+            return
+        except RemoteError as error:
+            for job, _ in batch:
+                self._settle(Outcome(job, error=error))
+            return
+        for (job, _), result in zip(batch, results, strict=True):
+            self._settle(carry_out(job, self.sink, self.force, Answered(result)))
 
     def _pooled(self) -> None:
         running: dict[Future[Outcome], str] = {}

@@ -460,6 +460,7 @@ class CalendarBackend:
         with self._lock:
             return {
                 "requests": self._requests,
+                "http_requests": self._http_requests,
                 "writes": self._writes,
                 "by_method": dict(self._by_method),
                 "attendee_writes": self._attendee_writes,
@@ -505,6 +506,11 @@ class CalendarBackend:
             if fault is not None and fault.drop_connection:
                 reply.drop = True
             return reply
+
+    def count_http_request(self) -> None:
+        """One request on the wire (a batch counts once; ``requests`` counts its parts)."""
+        with self._lock:
+            self._http_requests += 1
 
     def handle_batch_envelope(self) -> Reply | None:
         """Account for a batch POST; return a fault reply if one targets "BATCH"."""
@@ -555,6 +561,7 @@ class CalendarBackend:
         self._change_seq = 0
         self._sync_generation += 1  # tokens from before a reset are stale
         self._requests = 0
+        self._http_requests = 0
         self._writes = 0
         self._batches = 0
         self._by_method: Counter[str] = Counter()
@@ -1066,7 +1073,9 @@ class _Handler(BaseHTTPRequestHandler):
         backend = self.server.backend
         if url.path.startswith(CONTROL_PREFIX):
             self._send_reply(backend.handle_control(method, url.path, query, body))
-        elif url.path == BATCH_PATH and method == "POST":
+            return
+        backend.count_http_request()
+        if url.path == BATCH_PATH and method == "POST":
             self._serve_batch(body)
         else:
             if_match = self.headers.get("If-Match")
