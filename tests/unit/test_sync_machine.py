@@ -13,18 +13,17 @@ import os
 from hypothesis import HealthCheck, settings
 from support.sync_machine import BatchingMemoryMachine, MemoryMachine
 
-MemoryMachine.TestCase.settings = settings(
-    max_examples=int(os.environ.get("FOLLOWUP_MACHINE_EXAMPLES", "40")),
-    stateful_step_count=50,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-TestSyncMachine = MemoryMachine.TestCase
 
-BatchingMemoryMachine.TestCase.settings = settings(
-    max_examples=int(os.environ.get("FOLLOWUP_MACHINE_EXAMPLES", "25")),
-    stateful_step_count=50,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+def _settings(examples: int) -> settings:
+    return settings(
+        max_examples=int(os.environ.get("FOLLOWUP_MACHINE_EXAMPLES", str(examples))),
+        stateful_step_count=50,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+MemoryMachine.TestCase.settings = _settings(40)
+TestSyncMachine = MemoryMachine.TestCase
+BatchingMemoryMachine.TestCase.settings = _settings(25)
 TestSyncMachineBatched = BatchingMemoryMachine.TestCase
