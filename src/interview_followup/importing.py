@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from . import config
+from .counting import Progress, counted
 from .model import OPEN_STATUSES, Status
 from .service import change_status, closed_by_acceptance, insert_interview, update_interview
 from .store import interviews as interview_rows
@@ -31,9 +32,18 @@ class ImportReport(NamedTuple):
 
 
 def import_file(
-    ws: Workspace, path: str, now: datetime | None = None, *, company: str = "", tz: str = ""
+    ws: Workspace,
+    path: str,
+    now: datetime | None = None,
+    *,
+    company: str = "",
+    tz: str = "",
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Validate every row, then add or update all of them in one transaction."""
+    """Validate every row, then add or update all of them in one transaction.
+
+    ``progress`` hears of each row written and each status applied, of both together.
+    """
     from pathlib import Path
 
     from . import importer
@@ -43,8 +53,9 @@ def import_file(
     added: list[int] = []
     updated: list[int] = []
     statuses: list[tuple[int, Status]] = []
+    steps = len(rows) + sum(row.status is not None for row in rows)
     with recording(ws.conn, f"import {os.path.basename(path)}", now):
-        for row in rows:
+        for row in counted(rows, progress, total=steps):
             existing = interview_rows.find_same(
                 ws.conn, row.interview.company, row.interview.role, row.interview.start
             )
@@ -64,7 +75,7 @@ def import_file(
         # order of the rows; a process an acceptance withdrew stays withdrawn, so
         # importing the same file again changes nothing.
         statuses.sort(key=lambda pair: pair[1] is Status.ACCEPTED)
-        for interview_id, status in statuses:
+        for interview_id, status in counted(statuses, progress, done=len(rows), total=steps):
             if status in OPEN_STATUSES and closed_by_acceptance(ws, interview_id):
                 continue
             change_status(ws, interview_id, status, now)

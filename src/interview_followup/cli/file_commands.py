@@ -9,6 +9,7 @@ import click
 
 from interview_followup.cli import output
 from interview_followup.cli.common import workspace
+from interview_followup.cli.progress import progress_bar
 from interview_followup.errors import FollowupError, InputError
 
 
@@ -31,10 +32,11 @@ def import_(path: str, company: str, tz: str, as_json: bool) -> None:
     """
     from interview_followup import importing
 
-    # A bad file creates nothing, not even the database.
-    importing.validate_import(path, company=company, tz=tz)
-    with workspace() as ws:
-        report = importing.import_file(ws, path, company=company, tz=tz)
+    with progress_bar("Importing", enabled=not as_json) as progress:
+        # A bad file creates nothing, not even the database.
+        importing.validate_import(path, company=company, tz=tz)
+        with workspace() as ws:
+            report = importing.import_file(ws, path, company=company, tz=tz, progress=progress)
     if as_json:
         click.echo(
             output.dumps(
@@ -68,8 +70,9 @@ def export(target: str) -> None:
 
     if target != "-":
         _check_writable(target)  # before any work: nothing is rendered for nowhere
-    with workspace(reading=True) as ws:
-        data = export_calendar(ws)
+    # The bar goes to stderr: stdout carries nothing but the calendar.
+    with progress_bar("Exporting") as progress, workspace(reading=True) as ws:
+        data = export_calendar(ws, progress)
     if target == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import click
 
-Progress = Callable[[int, int], None]  # (done, total)
+from interview_followup.counting import Progress
 
 # A run this quick needs no progress line: it would only flicker.
 DELAY_SECONDS = 1.0
+
+
+def delay_seconds() -> float:
+    """How long a run goes before its line shows (FOLLOWUP_PROGRESS_DELAY, default 1)."""
+    try:
+        return max(0.0, float(os.environ.get("FOLLOWUP_PROGRESS_DELAY", DELAY_SECONDS)))
+    except ValueError:
+        return DELAY_SECONDS
 
 
 @contextmanager
@@ -26,7 +35,7 @@ def progress_bar(label: str, *, enabled: bool = True) -> Iterator[Progress | Non
     if not enabled or not sys.stderr.isatty():
         yield None
         return
-    started = time.monotonic()
+    started, delay = time.monotonic(), delay_seconds()
     state: dict[str, Any] = {"bar": None, "shown": 0}
 
     def rate(_: object) -> str:
@@ -36,7 +45,7 @@ def progress_bar(label: str, *, enabled: bool = True) -> Iterator[Progress | Non
     def report(done: int, total: int) -> None:
         bar = state["bar"]
         if bar is None:
-            if time.monotonic() - started < DELAY_SECONDS or total <= 0:
+            if time.monotonic() - started < delay or total <= 0:
                 return
             bar = state["bar"] = click.progressbar(
                 length=total,
