@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from interview_followup.counting import Progress
 from interview_followup.errors import RemoteError
 from interview_followup.model import Event, RecordState
 from interview_followup.model import SyncRecord as Record
@@ -25,7 +26,6 @@ from interview_followup.sinks.content import Fields, fields_of
 from interview_followup.sync.actions import UNSETTLED, Action, Op, decide_one
 
 Save = Callable[[Record], None]
-Progress = Callable[[int, int], None]  # (done, total)
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from interview_followup.counting import Progress
 from interview_followup.errors import RemoteError
 from interview_followup.model import EventStatus, SyncRecord
 from interview_followup.sinks.base import CalendarMissing, Sink
@@ -17,7 +18,7 @@ from interview_followup.sync.actions import (
     has_local_changes,
     needs_reading,
 )
-from interview_followup.sync.apply import Progress, Report, apply, count_planned
+from interview_followup.sync.apply import Report, apply, count_planned
 from interview_followup.sync.lock import calendar_lock
 from interview_followup.workspace import Workspace, utc_now
 
