@@ -229,6 +229,8 @@ class GoogleSink(Sink):
         """The error an answer of a batch stands for; None when it is a success."""
         from googleapiclient.errors import HttpError
 
+        if isinstance(answer, RemoteError):  # its batch failed as a whole
+            return answer
         if isinstance(answer, HttpError):
             return self._translate(answer.resp.status, error_reason(answer), what)
         if answer is None:  # Google left this call out of its answer
@@ -246,20 +248,21 @@ class GoogleSink(Sink):
             f"creating {len(pairs)} events",
         )
         outcome: list[RemoteItem | RemoteError] = []
+        cut_off: Unavailable | None = None  # once Google is out of reach, stop asking
         for (event, remote_id), answer in zip(pairs, answers, strict=True):
             error = self._answer_error(answer, f"creating '{event.summary}'")
             if error is None:
                 outcome.append(item_of(answer))
-                continue
-            if isinstance(error, PreconditionFailed):
+            elif isinstance(error, PreconditionFailed):
                 try:
-                    outcome.append(self.create(event, remote_id))
-                except Unavailable:
-                    raise
+                    outcome.append(cut_off or self.create(event, remote_id))
+                except Unavailable as failure:
+                    outcome.append(failure)
+                    cut_off = failure
                 except RemoteError as failure:
                     outcome.append(failure)
-                continue
-            outcome.append(error)
+            else:
+                outcome.append(error)
         return outcome
 
     def _patch_request(self, event: Event, item: RemoteItem, write: Write | None) -> Any:

@@ -14,6 +14,8 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from interview_followup.errors import RemoteError
+
 MAX_ATTEMPTS = 6
 RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -70,8 +72,10 @@ def send_batch(
 ) -> list[Any]:
     """Each call's answer (the decoded body) or its HttpError, in the order of ``calls``.
 
-    ``execute`` sends one batch request with the retries of a single request, so only a
-    batch that keeps failing as a whole raises.
+    ``execute`` sends one batch request with the retries of a single request. When the
+    first batch fails as a whole, nothing is known and that error is raised; when a
+    later one does, the calls it carried get that error as their answer, and those
+    answered before keep theirs (they went through, and must be recorded).
     """
     from googleapiclient.errors import HttpError
     from googleapiclient.http import BatchHttpRequest
@@ -83,7 +87,13 @@ def send_batch(
         batch = BatchHttpRequest(callback=collect, batch_uri=batch_uri)
         for number in waiting:
             batch.add(calls[number](), request_id=str(number))
-        execute(batch, what)
+        try:
+            execute(batch, what)
+        except RemoteError as error:
+            if attempt == 0:
+                raise
+            answers.update(dict.fromkeys(waiting, error))
+            break
         again = []
         for number in waiting:
             answer = answers[number] = got.get(str(number))

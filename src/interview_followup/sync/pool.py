@@ -116,14 +116,13 @@ class Scheduler:
             self._start(job)
         try:
             results = self.sink.change_batch([change for _, change in batch])
-        except Unavailable as error:
-            # Nothing is known of these writes: the first stops the run, the others wait
-            # for the next one (which finds out what became of them).
-            self._settle(Outcome(batch[0][0], error=error))
-            return
         except RemoteError as error:
-            for job, _ in batch:
-                self._settle(Outcome(job, error=error))
+            # Nothing is known of these writes: the next run finds out what became of
+            # them. One line for the batch; an unreachable server stops the run.
+            self._settle(Outcome(batch[0][0], error=error))
+            if not isinstance(error, Unavailable):
+                self.report.failed += len(batch) - 1
+                self.advance(len(batch) - 1)
             return
         for (job, _), result in zip(batch, results, strict=True):
             self._settle(carry_out(job, self.sink, self.force, Answered(result)))
