@@ -3,7 +3,8 @@
 
 ISO forms are read by the standard library; everything else by python-dateutil (loaded
 only then). A numeric date that reads differently day-first and month-first is refused
-unless the ``date_order`` setting says which it is.
+unless the ``date_order`` setting says which it is; one written with dots (15.12.2026)
+is day-first wherever dots are the custom.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ _DAY_EXAMPLE = "a date like '2027-11-23', '23.11.2027' or '11/23/2027'"
 # A day as spreadsheets write it, day and month first: 23.11.2027, 11/23/2027, 23-11-27.
 _SPREADSHEET_DAY = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
 DATE_ORDERS = ("DMY", "MDY")
+_DOTTED = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}\b")
 
 
 def read_start(text: object, field: str = "at", date_order: str = "") -> datetime:
@@ -76,6 +78,8 @@ def _read_loosely(
         return _parse(raw, text, field, dayfirst=False, yearfirst=True, day_only=day_only)
     if date_order:
         return _parse(raw, text, field, dayfirst=date_order == "DMY", day_only=day_only)
+    if _DOTTED.match(raw):  # 07.12.2026: Germany, Russia, Poland... all write the day first
+        return _parse(raw, text, field, dayfirst=True, day_only=day_only)
     day_first = _parse(raw, text, field, dayfirst=True, day_only=day_only)
     month_first = _parse(raw, text, field, dayfirst=False, day_only=day_only)
     if day_first != month_first:

@@ -7,6 +7,9 @@ class FollowupError(Exception):
     """Something a person can act on; ``exit_code`` is what the CLI exits with."""
 
     exit_code = 1
+    #: How the one line on stderr begins: "error", or "warning" for a run that did its
+    #: work and still has something to say.
+    label = "error"
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

@@ -121,7 +121,7 @@ def _csv_records(path: Path, text: str) -> tuple[list[tuple[str, dict[str, Any]]
         raise InputError("file", f"{path.name} line 1: not readable as CSV ({error})") from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return _csv_rows(path, reader)
+        return _csv_rows(path, reader, delimiter)
     except csv.Error as error:  # a runaway quote, a cell over the size limit...
         raise InputError(
             "file", f"{path.name} line {reader.line_num}: not readable as CSV ({error})"
@@ -154,7 +154,9 @@ def _delimiter(path: Path, text: str) -> str:
     return best
 
 
-def _csv_rows(path: Path, reader: Any) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
+def _csv_rows(
+    path: Path, reader: Any, delimiter: str
+) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
     header = next(reader, None) or []
     columns = [_column(name) for name in header]
     ignored = [name for name, col in zip(header, columns, strict=True) if col not in _KNOWN]
@@ -163,6 +165,14 @@ def _csv_rows(path: Path, reader: Any) -> tuple[list[tuple[str, dict[str, Any]]]
     # by the line it starts on, the one after where the previous row ended.
     first_line = reader.line_num + 1
     for cells in reader:
+        if any(cell.strip() for cell in cells[len(header) :]):
+            shown = "a tab" if delimiter == "\t" else f"'{delimiter}'"
+            raise InputError(
+                "file",
+                f"{path.name} line {first_line}: {len(cells)} cells under {len(header)} column"
+                f" names; a cell that holds {shown} (such as several interviewers) needs"
+                ' double quotes around it: "Ann <ann@x.example>; Bo <bo@x.example>"',
+            )
         row = {
             col: (cells[n] if n < len(cells) else "")
             for n, col in enumerate(columns)

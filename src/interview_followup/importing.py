@@ -29,6 +29,7 @@ class ImportReport(NamedTuple):
     added: list[int]
     updated: list[int]
     ignored_columns: list[str]
+    unchanged: list[int]  # rows already stored exactly so
 
 
 def import_file(
@@ -52,6 +53,7 @@ def import_file(
     rows, ignored = importer.read(Path(path), ws.settings, company=company, tz=tz)
     added: list[int] = []
     updated: list[int] = []
+    unchanged: list[int] = []
     statuses: list[tuple[int, Status]] = []
     steps = len(rows) + sum(row.status is not None for row in rows)
     with recording(ws.conn, f"import {os.path.basename(path)}", now):
@@ -65,10 +67,12 @@ def import_file(
             else:
                 interview_id = existing
                 before = interview_rows.get(ws.conn, existing)
-                update_interview(
-                    ws, before, row.interview._replace(id=existing, status=before.status), now
-                )
-                updated.append(existing)
+                after = row.interview._replace(id=existing, status=before.status)
+                if after._replace(holiday_region="") != before._replace(holiday_region=""):
+                    update_interview(ws, before, after, now)
+                    updated.append(existing)
+                else:
+                    unchanged.append(existing)
             if row.status is not None:
                 statuses.append((interview_id, row.status))
         # After every row is in, acceptances last, so the result does not depend on the
@@ -79,4 +83,4 @@ def import_file(
             if status in OPEN_STATUSES and closed_by_acceptance(ws, interview_id):
                 continue
             change_status(ws, interview_id, status, now)
-    return ImportReport(added, updated, ignored)
+    return ImportReport(added, updated, ignored, unchanged)

@@ -53,6 +53,19 @@ class EventStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class History(enum.Enum):
+    """What a recompute of a plan may do to its events that are history: done,
+    cancelled, or already begun ("past events are history and never change")."""
+
+    #: A correction of the interview's own facts: the whole plan follows them.
+    FOLLOWS = "follows"
+    #: A change of state (status, done): history keeps its time and text, and changes
+    #: only where its own state changes (a step marked done, one a reopening brings back).
+    STATES_ONLY = "states only"
+    #: A changed setting: history stays exactly as it was.
+    KEPT = "kept"
+
+
 class Channel(enum.StrEnum):
     EMAIL = "email"
     PHONE = "phone"

@@ -10,7 +10,16 @@ from typing import Any
 
 from . import config, paths
 from .errors import NotFoundError
-from .model import OPEN_STATUSES, Change, ChangeType, Event, EventStatus, Interview, Status
+from .model import (
+    OPEN_STATUSES,
+    Change,
+    ChangeType,
+    Event,
+    EventStatus,
+    History,
+    Interview,
+    Status,
+)
 from .store import events as event_rows
 from .store import interviews as interview_rows
 from .store import lookup
@@ -29,7 +38,10 @@ __all__ = ["Workspace", "agenda", "open_workspace", "utc_now", "user_zone"]
 # --- keeping the stored events equal to the policy ---
 
 
-def _refresh(ws: Workspace, interview_id: int, now: datetime, *, keep_history: bool = False) -> int:
+def _refresh(
+    ws: Workspace, interview_id: int, now: datetime, past: History = History.STATES_ONLY
+) -> int:
+    """Store one interview's plan again; ``past`` says what its history may undergo."""
     interview = interview_rows.get(ws.conn, interview_id)
     history = interview_rows.history(ws.conn, interview_id)
     from . import policy  # the rules load only for commands that change a plan
@@ -48,13 +60,14 @@ def _refresh(ws: Workspace, interview_id: int, now: datetime, *, keep_history: b
         interview.tz,
         ws.settings.alarm_minutes,
         now,
-        keep_history=keep_history,
+        history=past,
     )
 
 
 def replan(ws: Workspace, interview_id: int, now: datetime) -> int:
-    """Store the policy's plan of one interview again (inside a write); events changed."""
-    return _refresh(ws, interview_id, now)
+    """Store the policy's plan of one interview again (inside a write), after a change
+    to its own facts (a moved step); returns the events changed."""
+    return _refresh(ws, interview_id, now, History.FOLLOWS)
 
 
 # Settings the schedule depends on: changing one recomputes every plan.
@@ -104,8 +117,7 @@ def refresh_all(ws: Workspace, now: datetime | None = None) -> int:
     now = now or utc_now()
     with recording(ws.conn, "refresh", now):
         return sum(
-            _refresh(ws, i.id, now, keep_history=True)
-            for i in interview_rows.all_interviews(ws.conn)
+            _refresh(ws, i.id, now, History.KEPT) for i in interview_rows.all_interviews(ws.conn)
         )
 
 
@@ -203,6 +215,11 @@ def log_interview(ws: Workspace, raw: Mapping[str, Any], now: datetime | None = 
         return insert_interview(ws, interview, now)
 
 
+def same_facts(interview: Interview) -> Interview:
+    """What the plan is made of: everything but the notes and what is derived."""
+    return interview._replace(notes="", holiday_region="")
+
+
 def update_interview(ws: Workspace, before: Interview, after: Interview, now: datetime) -> None:
     interview_rows.update(ws.conn, after, now)
     if after.decision_by != before.decision_by:
@@ -213,7 +230,10 @@ def update_interview(ws: Workspace, before: Interview, after: Interview, now: da
             else None
         )
         interview_rows.replace_promises(ws.conn, after.id, promise)
-    _refresh(ws, after.id, now)
+    # A correction of the facts is followed by the whole plan; an edit of the notes
+    # alone (or an import of the same row again) leaves the history as it is.
+    corrected = same_facts(after) != same_facts(before)
+    _refresh(ws, after.id, now, History.FOLLOWS if corrected else History.STATES_ONLY)
     if (after.company.casefold(), after.role.casefold()) != (
         before.company.casefold(),
         before.role.casefold(),
@@ -304,7 +324,7 @@ def promise(ws: Workspace, interview_id: int, day_text: str, now: datetime | Non
         interview_rows.add_change(
             ws.conn, interview_id, Change(ChangeType.PROMISE, now, promised=day)
         )
-        _refresh(ws, interview_id, now)
+        _refresh(ws, interview_id, now, History.FOLLOWS)  # a new date moves its days
     return day
 
 

@@ -41,7 +41,14 @@ def undo(ws: Workspace, now: datetime | None = None) -> Entry | None:
 
 def history(ws: Workspace, interview_id: int | None = None) -> list[Entry]:
     """The entries, newest first; with an id, those that changed that interview (a
-    deleted one too)."""
+    deleted one too), each with only its changes to that interview (the command that
+    made them, such as an acceptance elsewhere, says why)."""
     if interview_id is not None and not interview_rows.ever_logged(ws.conn, interview_id):
         raise NotFoundError("id", f"there is no interview {interview_id} (see: followup list)")
-    return journal_rows.entries(ws.conn, interview_id)
+    found = journal_rows.entries(ws.conn, interview_id)
+    if interview_id is None:
+        return found
+    return [
+        entry._replace(changes=[c for c in entry.changes if c.get("interview_id") == interview_id])
+        for entry in found
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -189,7 +190,10 @@ def test_an_imported_copy_of_our_events_is_replaced(
     assert harness.sync()["created"] == 0
 
 
-def test_mass_delete_guard(radicale: Radicale, home: Path) -> None:
+def test_an_acceptance_deletes_the_other_steps_without_force(
+    radicale: Radicale, home: Path
+) -> None:
+    """The usual end of a hunt cancels most steps: reason enough, no guard trips."""
     harness = CalDAVHarness(radicale, f"Follow-ups {next(_names)}")
     ids = [
         ok(
@@ -199,11 +203,26 @@ def test_mass_delete_guard(radicale: Radicale, home: Path) -> None:
     ]
     harness.sync()
     ok("status", str(ids[0]), "accepted")  # withdraws the other three: most events go
+    report = harness.sync()
+    assert report["deleted"] > 10 and report["failed"] == 0
+    assert not any("forced" in line for line in report["actions"])
+    assert_server_matches_plan(harness)
+
+
+def test_mass_delete_guard(radicale: Radicale, home: Path) -> None:
+    """Events the database no longer holds (damage) are not deleted en masse unasked."""
+    harness = CalDAVHarness(radicale, f"Follow-ups {next(_names)}")
+    for n in range(4):
+        ok("log", "--company", f"Co {n}", "--at", "2030-05-06 10:00", "--tz", "UTC")
+    harness.sync()
+    with sqlite3.connect(home / "followup.sqlite3") as damaged:
+        damaged.execute("DELETE FROM events WHERE interview_id > 1")
     before = harness.snapshot()
     result = run(
         "sync", "caldav", "--url", radicale.url, "--username", USER, "--calendar", harness.calendar
     )
     assert result.code == 2 and "refusing to delete" in result.err
+    assert "no longer holds them" in result.err
     assert harness.snapshot() == before
     report = harness.sync("--force")
     assert report["deleted"] > 10

@@ -151,6 +151,7 @@ class SinkContract:
         ok("done", str(first), "thank-you", "--who", "Jane Doe")  # our title changes too
         result = harness.sync(expect_ok=False)
         assert result["conflicts"] == 1 and result["code"] == 3
+        assert result["err"].startswith("followup: warning: 1 event(s) changed both here")
         assert harness.events()[note["uid"]].summary == "My own title"
         again = harness.sync(expect_ok=False)  # the conflict stays until settled
         assert again["conflicts"] == 1 and again["updated"] == 0

@@ -88,7 +88,7 @@ CASES = [
     pytest.param(["move", "-1", "follow-up", "monday"], "id", id="move-negative-id"),
     pytest.param(["history", "99999999999999999999999"], "id", id="history-huge-id"),
     pytest.param(["delete", "99999999999999999999999", "--yes"], "id", id="delete-huge-id"),
-    pytest.param(log_with("--decision-by", "03.12.2027"), "decision-by", id="decision-two-ways"),
+    pytest.param(log_with("--decision-by", "03/12/2027"), "decision-by", id="decision-two-ways"),
     pytest.param(log_with("--notes", "a\x00b"), "notes", id="notes-nul"),
     pytest.param(log_with("--notes", "x\udcff y"), "notes", id="notes-not-utf8"),
     pytest.param(log_with("--role", "Dev\x07"), "role", id="role-bell"),
@@ -228,6 +228,11 @@ CASES = [
     ),
     pytest.param(["import", BAD / "no-known-column.csv"], "file", id="import-no-known-column"),
     pytest.param(["import", BAD / "scan.pdf"], "file", id="import-pdf"),
+    pytest.param(
+        ["import", BAD / "unquoted-separator.csv"],
+        "file",
+        id="import-unquoted-separator",
+    ),
     pytest.param(["import", BAD / "all-day.ics"], "all-day.ics event 1", id="import-all-day"),
     pytest.param(
         ["import", BAD / "gmail-organizer.ics"], "gmail-organizer.ics event 1", id="import-gmail"

@@ -43,7 +43,7 @@ def test_import_draws_nothing_with_json_or_off_a_terminal(cli: Cli, tmp_path: Pa
     assert len(json.loads(result.out)["added"]) == ROWS
     piped = run_followup("import", path, env={**os.environ, **AT_ONCE})
     assert piped.returncode == 0 and piped.stderr == ""
-    assert piped.stdout == f"Imported 0 new and updated {ROWS} interviews.\n"
+    assert piped.stdout == f"Imported 0 new and updated 0 interviews, {ROWS} already as stored.\n"
 
 
 def test_a_quick_import_shows_no_line(cli: Cli, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -60,12 +61,15 @@ def test_a_decision_date_as_a_spreadsheet_writes_it(
     )
     cli.ok("import", "eu.csv")
     assert cli.json("list")[0]["decision_by"] == "2027-03-26"
-    # Read as a start is: a day that reads two ways waits for date_order.
-    two_ways = cli("edit", "1", "--decision-by", "04.05.2027")
+    # Read as a start is: a slashed day that reads two ways waits for date_order, a
+    # dotted one is day-first.
+    two_ways = cli("edit", "1", "--decision-by", "04/05/2027")
     assert two_ways.code == 2 and "date_order" in two_ways.err
-    cli.ok("config", "set", "date_order", "DMY")
     cli.ok("edit", "1", "--decision-by", "04.05.2027")
     assert cli.json("list")[0]["decision_by"] == "2027-05-04"
+    cli.ok("config", "set", "date_order", "DMY")
+    cli.ok("edit", "1", "--decision-by", "05/05/2027")
+    assert cli.json("list")[0]["decision_by"] == "2027-05-05"
     cli.ok("promise", "1", "07.05.2027")
     assert cli.json("list")[0]["decision_by"] == "2027-05-07"
 
@@ -88,3 +92,32 @@ def test_logging_the_next_round_says_which_rounds_it_moved_on(cli: Cli) -> None:
     out = cli.ok("log", "--company", "Globex", "--at", "2027-11-18 10:00").out
     assert "Interview 3 comes before interview 2 (2027-11-22), the latest round" in out
     assert [i["status"] for i in cli.json("list")] == ["next-round", "next-round", "waiting"]
+
+
+def test_a_change_to_one_interview_leaves_its_past_as_it_was(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A setting changed earlier is not applied to past events by a later edit, status
+    or import of that interview; a correction of when it was still moves them."""
+    day = (datetime.now(UTC) - timedelta(days=3)).strftime("%Y-%m-%d")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hunt.csv").write_text(
+        f"company,at,tz,interviewers\nInitech,{day} 10:00,UTC,Joan Smith\n", encoding="utf-8"
+    )
+    cli.ok("import", "hunt.csv")
+
+    def thank_you() -> tuple[str, int]:
+        [step] = [e for e in cli.plan("1") if e["kind"] == "thank-you"]
+        return step["start"][11:16], step["sequence"]
+
+    assert thank_you() == ("12:00", 0)
+    cli.ok("config", "set", "thank_you_after", "2h")
+    assert cli.json("import", "hunt.csv")["unchanged"] == [1]
+    cli.ok("edit", "1", "--notes", "Met the whole team")
+    cli.ok("status", "1", "heard")
+    cli.ok("done", "1", "thank-you")
+    cli.ok("status", "1", "waiting")
+    done = thank_you()
+    assert done[0] == "12:00"  # marked done, still at its time
+    cli.ok("edit", "1", "--at", f"{day} 11:00")  # it was an hour later: a correction
+    assert thank_you()[0] == "14:00"

@@ -17,7 +17,7 @@ def write(path: Path, text: str) -> Path:
 
 def test_example_csv_imports(us_cli: Cli) -> None:
     report = us_cli.json("import", EXAMPLES / "interviews.csv")
-    assert report == {"added": [1, 2, 3, 4], "updated": [], "ignored_columns": []}
+    assert report == {"added": [1, 2, 3, 4], "updated": [], "unchanged": [], "ignored_columns": []}
     listed = {i["company"]: i for i in us_cli.json("list")}
     assert set(listed) == {"Northwind Traders", "Globex", "Initech, Ltd.", "Müller & Söhne"}
 
@@ -72,7 +72,7 @@ def test_reimport_updates_and_never_duplicates(us_cli: Cli) -> None:
     us_cli.ok("import", EXAMPLES / "interviews.csv")
     before = by_uid(us_cli.plan(all_=True))
     result = us_cli.ok("import", EXAMPLES / "interviews.csv")
-    assert result.out.strip() == "Imported 0 new and updated 4 interviews."
+    assert result.out.strip() == "Imported 0 new and updated 0 interviews, 4 already as stored."
     assert len(us_cli.json("list")) == 4
     assert by_uid(us_cli.plan(all_=True)) == before  # same UIDs, SEQUENCE unmoved
 
@@ -86,7 +86,8 @@ def test_reimport_of_a_changed_row_updates_it(us_cli: Cli, tmp_path: Path) -> No
     write(
         source, text.replace("Late call with the hiring manager.", "Call back after the holidays.")
     )
-    assert us_cli.json("import", source)["updated"] == [1, 2, 3, 4]
+    again = us_cli.json("import", source)
+    assert (again["updated"], again["unchanged"]) == ([2], [1, 3, 4])
     after = by_uid(us_cli.plan(all_=True))
     assert set(after) == set(before)
     for uid, event in after.items():

@@ -138,10 +138,11 @@ def test_import_reads_every_event_of_a_calendar_file(me: Cli, tmp_path: Path) ->
     several = tmp_path / "invitations.ics"
     several.write_bytes(b"".join(parts))
     report = me.json("import", several)
-    assert report == {"added": [1, 2, 3], "updated": [], "ignored_columns": []}
+    assert report == {"added": [1, 2, 3], "updated": [], "unchanged": [], "ignored_columns": []}
     listed = me.json("list")
     assert [i["company"] for i in listed] == ["Northwind Traders", "Mueller Soehne", "Initech"]
-    assert me.json("import", several)["updated"] == [1, 2, 3]  # the same file again
+    again = me.json("import", several)  # the same file again
+    assert (again["updated"], again["unchanged"]) == ([], [1, 2, 3])
     assert len(me.json("list")) == 3
     assert one(me.plan(1), "follow-up")["status"] == "scheduled"
 

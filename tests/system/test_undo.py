@@ -166,6 +166,15 @@ def test_history_lists_newest_first_with_what_changed(populated: Cli) -> None:
     assert human.index("promise 2") < human.index("status 1 rejected")
 
 
+def test_history_of_one_interview_shows_only_its_changes(populated: Cli) -> None:
+    populated.ok("status", "2", "accepted")  # withdraws interview 1
+    entry = populated.json("history", "1")[0]
+    assert entry["command"] == "status 2 accepted"
+    assert entry["changes"] and {c["interview_id"] for c in entry["changes"]} == {1}
+    everything = populated.json("history")[0]["changes"]
+    assert {c["interview_id"] for c in everything} == {1, 2}
+
+
 def test_history_of_a_deleted_interview_and_undo_of_the_delete(populated: Cli) -> None:
     populated.ok("delete", "1", "--yes")
     assert [e["command"] for e in populated.json("history", "1")][0] == "delete 1"

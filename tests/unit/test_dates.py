@@ -56,6 +56,12 @@ def test_a_date_that_reads_two_ways_needs_the_setting() -> None:
     assert read_start("03.04.26 10:00", date_order="DMY") == datetime(2026, 4, 3, 10, 0)
 
 
+def test_a_dotted_date_is_day_first() -> None:
+    assert read_start("07.12.2026 10:00") == datetime(2026, 12, 7, 10, 0)
+    assert read_start("7.12.26 9:30") == datetime(2026, 12, 7, 9, 30)
+    assert read_start("07.12.2026 10:00", date_order="MDY") == datetime(2026, 7, 12, 10, 0)
+
+
 def test_the_same_day_either_way_is_not_ambiguous() -> None:
     assert read_start("04/04/2026 10:00") == datetime(2026, 4, 4, 10, 0)
 

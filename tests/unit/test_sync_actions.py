@@ -128,6 +128,17 @@ def test_both_changed_the_same_field_is_a_conflict_that_pushes_the_rest() -> Non
     forced = plan(want, record(), copy(THEIR_TITLE), force=True)
     assert forced is not None and forced.op is Op.UPDATE and forced.write is not None
     assert forced.write.result == fields_of(want)
+    assert "forced over your edits" in forced.reason
+
+
+def test_force_names_only_edits_there_were() -> None:
+    moved = plan(event(start=MOVED), record(), copy(OURS), force=True)
+    assert moved is not None and moved.write is not None and "forced" not in moved.reason
+    assert moved.write.result == fields_of(event(start=MOVED))
+    gone = plan(CANCELLED, record(), copy(OURS), force=True)
+    assert gone is not None and gone.op is Op.DELETE and "forced" not in gone.reason
+    edited = plan(CANCELLED, record(), copy(THEIR_TITLE), force=True)
+    assert edited is not None and "forced, whatever you changed" in edited.reason
 
 
 def test_a_conflict_stays_until_settled() -> None:

@@ -43,6 +43,7 @@ def import_(path: str, company: str, tz: str, as_json: bool) -> None:
                 {
                     "added": report.added,
                     "updated": report.updated,
+                    "unchanged": report.unchanged,
                     "ignored_columns": report.ignored_columns,
                 }
             )
@@ -50,7 +51,10 @@ def import_(path: str, company: str, tz: str, as_json: bool) -> None:
         return
     if report.ignored_columns:
         click.echo(f"Ignored columns: {', '.join(report.ignored_columns)}", err=True)
-    click.echo(f"Imported {len(report.added)} new and updated {len(report.updated)} interviews.")
+    same = f", {len(report.unchanged)} already as stored" if report.unchanged else ""
+    click.echo(
+        f"Imported {len(report.added)} new and updated {len(report.updated)} interviews{same}."
+    )
 
 
 @click.command()

@@ -96,7 +96,9 @@ def undo(as_json: bool) -> None:
     elif entry is None:
         click.echo("Nothing to undo.")
     else:
-        click.echo(f"Undid #{entry.id}: {output.one_line(entry.command, 80)}")
+        click.echo(
+            f"Undid #{entry.id}: {output.one_line(entry.command, 80)}. Reverted what it did:"
+        )
         for line in _entry_lines(entry):
             click.echo(line)
 

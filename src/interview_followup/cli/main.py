@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cli.main(args=argv, prog_name="followup", standalone_mode=False)
     except FollowupError as error:
-        click.echo(f"followup: error: {error.message}", err=True)
+        click.echo(f"followup: {error.label}: {error.message}", err=True)
         return error.exit_code
     except click.exceptions.Exit as exit_:
         return exit_.exit_code

@@ -14,6 +14,7 @@ class ConflictsLeft(FollowupError):
     """Everything else is done, but some events were changed on both sides."""
 
     exit_code = 3
+    label = "warning"
 
 
 def _finish(report: object, as_json: bool) -> None:

@@ -11,7 +11,15 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 
-from interview_followup.model import UID_DOMAIN, Event, EventStatus, Followup, Kind, Move
+from interview_followup.model import (
+    UID_DOMAIN,
+    Event,
+    EventStatus,
+    Followup,
+    History,
+    Kind,
+    Move,
+)
 from interview_followup.timezones import starts_at, zone
 
 from .db import meta
@@ -83,25 +91,27 @@ def reconcile(
     alarm_minutes: int,
     now: datetime,
     *,
-    keep_history: bool = False,
+    history: History = History.FOLLOWS,
 ) -> int:
     """Store the plan of one interview; returns how many events changed.
 
-    With ``keep_history`` (a changed setting, not a change to this interview) the
-    events that are history stay as they are: done, cancelled, or already begun.
+    ``history`` says what may happen to the events that are history: done, cancelled,
+    or already begun.
     """
     install_id = meta(conn, "install_id")
     existing = {
         row["uid"]: row
         for row in conn.execute(
-            "SELECT uid, hash, sequence, status, start, all_day, tz FROM events"
+            "SELECT uid, hash, sequence, status, start, end, all_day, tz FROM events"
             " WHERE interview_id = ?",
             (interview_id,),
         )
     }
 
-    def frozen(row: sqlite3.Row | None) -> bool:
-        return keep_history and row is not None and _is_history(row, now)
+    def frozen(row: sqlite3.Row | None, wanted_status: EventStatus | None) -> bool:
+        if row is None or history is History.FOLLOWS or not _is_history(row, now):
+            return False
+        return history is History.KEPT or wanted_status is None or wanted_status == row["status"]
 
     stamp = now.isoformat(timespec="microseconds")
     changed = 0
@@ -110,9 +120,13 @@ def reconcile(
         uid = make_uid(install_id, step.key)
         wanted.add(uid)
         content = _content(step, tz, alarm_for(step, alarm_minutes))
-        digest = content_hash(content)
         row = existing.get(uid)
-        if (row is not None and row["hash"] == digest) or frozen(row):
+        if row is not None and history is History.STATES_ONLY and _has_begun(row, now):
+            # A past step marked done (or otherwise changing state) stays at its time.
+            content |= {"start": row["start"], "end": row["end"], "all_day": bool(row["all_day"])}
+            content["tz"] = row["tz"]
+        digest = content_hash(content)
+        if (row is not None and row["hash"] == digest) or frozen(row, step.status):
             continue
         changed += 1
         values = (
@@ -120,8 +134,8 @@ def reconcile(
             step.description,
             content["start"],
             content["end"],
-            int(step.all_day),
-            tz,
+            int(bool(content["all_day"])),
+            content["tz"],
             step.status.value,
             _encode_categories(step.categories),
             content["alarm_minutes"],
@@ -146,7 +160,11 @@ def reconcile(
                 (*values, stamp, uid),
             )
     for uid, row in existing.items():
-        if uid not in wanted and row["status"] != EventStatus.CANCELLED.value and not frozen(row):
+        if (
+            uid not in wanted
+            and row["status"] != EventStatus.CANCELLED.value
+            and not frozen(row, None)
+        ):
             changed += 1
             _cancel_orphan(conn, uid, stamp)
     return changed
@@ -203,8 +221,10 @@ def _decode_skipped(text: str) -> tuple[tuple[str, str, str], ...]:
 def _is_history(row: sqlite3.Row, now: datetime) -> bool:
     """Done, cancelled, or begun (an all-day event at 00:00 in its zone): the policy's
     'past events are history and never change'."""
-    if row["status"] != EventStatus.SCHEDULED.value:
-        return True
+    return row["status"] != EventStatus.SCHEDULED.value or _has_begun(row, now)
+
+
+def _has_begun(row: sqlite3.Row, now: datetime) -> bool:
     start = _parse_when(row["start"], bool(row["all_day"]), row["tz"])
     return starts_at(start, zone(row["tz"])) <= now
 

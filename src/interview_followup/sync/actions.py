@@ -15,6 +15,7 @@ import enum
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from interview_followup.errors import RemoteError
 from interview_followup.model import Event, EventStatus, RecordState
@@ -32,6 +33,7 @@ from interview_followup.sinks.content import (
     fields_of,
     marked_cancelled,
 )
+from interview_followup.timezones import starts_at, zone
 
 # Below this many deletions the guard stays quiet: one rejection legitimately
 # cancels most of a small calendar.
@@ -80,7 +82,13 @@ class Action:
     base: Fields | None = None  # the base to record once done
 
     def describe(self) -> str:
-        title = self.event.summary if self.event else self.uid
+        """One line of the report: what, which event and when (rounds share titles)."""
+        event = self.event
+        if event is None:
+            title = self.uid
+        else:
+            day = event.start.date() if isinstance(event.start, datetime) else event.start
+            title = f"{event.summary}, {day:%a %Y-%m-%d}"
         return f"{_VERBS[self.op]:<8} {title}" + (f" ({self.reason})" if self.reason else "")
 
 
@@ -150,10 +158,10 @@ def _merge(
             else "already as wanted there; nothing of yours is overwritten"
         )
         return Action(Op.CLAIM, uid, event, record, item, reason, base=want)
-    if force:
+    theirs = base.differing(server)
+    if force and theirs:
         forced = Write(want, missing, copy, want)
         return Action(Op.UPDATE, uid, event, record, item, "forced over your edits", forced, want)
-    theirs = base.differing(server)
     ours = base.differing(want)
     conflicts = frozenset(n for n in ours & theirs if not server.same(want, n))
     push = ours - theirs
@@ -254,8 +262,11 @@ def _plan_unwanted(
                 return None
             return Action(Op.ADOPT, uid, event, record, live, "yours now; left as it is", base=base)
         if force or copy is None:
+            edited = copy is not None and not (copy.untouched and not copy.own_text)
             reason = (
-                "no longer needed; forced, whatever you changed" if force else "no longer needed"
+                "no longer needed; forced, whatever you changed"
+                if force and edited
+                else "no longer needed"
             )
             return Action(Op.DELETE, uid, event, record, live, reason)
         if copy.untouched and not copy.own_text:
@@ -291,7 +302,10 @@ def decide(
     by_uid = {e.uid: e for e in events}
     actions: list[Action] = []
     unchanged = 0
-    for uid in sorted(by_uid.keys() | records.keys() | remote.keys()):
+    # Soonest first, so the report reads in the order of the calendar.
+    soonest = sorted(events, key=lambda e: (starts_at(e.start, zone(e.tz)), e.uid))
+    others = sorted((records.keys() | remote.keys()) - by_uid.keys())
+    for uid in [e.uid for e in soonest] + others:
         event = by_uid.get(uid)
         if uid not in by_uid and uid not in records:
             continue  # not an event of ours (another database's, say): never touch it
@@ -322,11 +336,18 @@ class MassDeleteRefused(RemoteError):
 
 
 def check_mass_delete(actions: Sequence[Action], on_server: int, force: bool) -> None:
-    deletes = len([a for a in actions if a.op is Op.DELETE])
+    """Stop a run that would delete most of the calendar for no reason found here.
+
+    A step cancelled here (an acceptance withdraws every other process) is reason
+    enough: a copy the user edited is kept, marked cancelled, and `undo` brings the
+    rest back. Events the database no longer holds at all are not: that is damage.
+    """
+    deletes = len([a for a in actions if a.op is Op.DELETE and a.event is None])
     if not force and deletes > MASS_DELETE_MINIMUM and deletes * 2 > on_server:
         raise MassDeleteRefused(
-            f"refusing to delete {deletes} of the {on_server} events in the calendar in one run;"
-            " if that is intended, run again with --force"
+            f"refusing to delete {deletes} of the {on_server} events in the calendar in one run:"
+            " the database no longer holds them (damaged, or replaced by another one?); if that"
+            " is intended, run again with --force"
         )
 
 
