@@ -33,6 +33,7 @@ class Row:
     where: str  # "line 3" or "entry 2", for error messages
     interview: Interview
     status: Status | None
+    given: dict[str, Any]  # the fields the row fills; an update leaves the others alone
 
 
 def _column(name: str) -> str:
@@ -193,8 +194,9 @@ def read(
 ) -> tuple[list[Row], list[str]]:
     """Every row, validated; the first bad one raises InputError naming its line.
 
-    An empty cell means the default. ``company`` and ``tz`` are those of the rows that
-    name none (``tz`` also reads an invitation's UTC and floating times).
+    An empty cell means the default (for a stored interview: its value). ``company`` and
+    ``tz`` are those of the rows that name none (``tz`` also reads an invitation's UTC
+    and floating times).
     """
     if tz:
         from .timezones import zone
@@ -214,5 +216,5 @@ def read(
             status = parse_status(status_text) if status_text else None
         except InputError as error:
             raise InputError(f"{path.name} {where}", error.message) from None
-        rows.append(Row(where, interview, status))
+        rows.append(Row(where, interview, status, record))
     return rows, ignored

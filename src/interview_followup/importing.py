@@ -47,7 +47,7 @@ def import_file(
     """
     from pathlib import Path
 
-    from . import importer
+    from . import fields, importer
 
     now = now or utc_now()
     rows, ignored = importer.read(Path(path), ws.settings, company=company, tz=tz)
@@ -67,7 +67,9 @@ def import_file(
             else:
                 interview_id = existing
                 before = interview_rows.get(ws.conn, existing)
-                after = row.interview._replace(id=existing, status=before.status)
+                # What the file leaves out (a column it lacks, an empty cell) stays as
+                # stored, as a flag left out of `edit` does: notes added since survive.
+                after = fields.build(row.given, ws.settings, base=before)
                 if after._replace(holiday_region="") != before._replace(holiday_region=""):
                     update_interview(ws, before, after, now)
                     updated.append(existing)

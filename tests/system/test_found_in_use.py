@@ -121,3 +121,23 @@ def test_a_change_to_one_interview_leaves_its_past_as_it_was(
     assert done[0] == "12:00"  # marked done, still at its time
     cli.ok("edit", "1", "--at", f"{day} 11:00")  # it was an hour later: a correction
     assert thank_you()[0] == "14:00"
+
+
+def test_importing_again_keeps_what_the_file_leaves_out(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hunt.csv").write_text(
+        "company,at,tz,phone\nAcme,2027-03-15 14:00,UTC,\n", encoding="utf-8"
+    )
+    cli.ok("import", "hunt.csv")
+    cli.ok("edit", "1", "--notes", "Bring the portfolio", "--phone", "+1 555 0100")
+    assert cli.json("import", "hunt.csv")["unchanged"] == [1]
+    [stored] = cli.json("list")
+    assert (stored["notes"], stored["phone"]) == ("Bring the portfolio", "+1 555 0100")
+    (tmp_path / "hunt.csv").write_text(
+        "company,at,tz,phone\nAcme,2027-03-15 14:00,UTC,+1 555 0199\n", encoding="utf-8"
+    )
+    assert cli.json("import", "hunt.csv")["updated"] == [1]
+    [stored] = cli.json("list")
+    assert (stored["notes"], stored["phone"]) == ("Bring the portfolio", "+1 555 0199")
