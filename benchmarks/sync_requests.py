@@ -109,9 +109,10 @@ def main() -> None:
     print(f"{args.interviews} interviews, {events} events")
     print(table(rows))
     print(
-        "(The run after our own writes lists once more: the ctag or sync token is read"
-        " before writing, so an edit made meanwhile is never missed. Inner requests of a"
-        " batch count one each.)"
+        "(The marker is read before writing, so an edit made meanwhile is never missed."
+        " CalDAV then asks what changed since (sync-collection): only our own writes, so"
+        " the next run is one request; Google's run after our writes lists once more."
+        " Inner requests of a batch count one each.)"
     )
     shutil.rmtree(home, ignore_errors=True)
 
