@@ -125,9 +125,11 @@ def main() -> None:
     print(f"{args.interviews} interviews, {events} events")
     print(table(rows))
     print(
-        "(The run after our own writes lists once more: the ctag or sync token is read"
-        " before writing, so an edit made meanwhile is never missed. On Google a batch is"
-        " one request; calls counts its parts, the cost of one request per write.)"
+        "(The marker is read before writing, so an edit made meanwhile is never missed."
+        " CalDAV then asks what changed since (sync-collection): only our own writes, so"
+        " the next run is one request; Google's run after our writes lists once more."
+        " On Google a batch is one request; calls counts its parts, the cost of one"
+        " request per write.)"
     )
     shutil.rmtree(home, ignore_errors=True)
 

@@ -50,14 +50,13 @@ class TestCalDAVContract(SinkContract, ForeignEventsContract):
 
 
 def test_unchanged_sync_makes_one_request(radicale: Radicale, home: Path) -> None:
-    """With nothing changed on either side, the ctag answers and nothing else is asked:
+    """With nothing changed on either side, the marker answers and nothing else is asked:
     counted on the wire, by a proxy in front of the server."""
     proxy = FaultProxy(radicale.port).start()
     try:
         log_interviews()
         harness = CalDAVHarness(radicale, f"Follow-ups {next(_names)}", url=proxy.url)
-        harness.sync()
-        harness.sync()  # our own writes moved the ctag: one full listing settles it
+        harness.sync()  # our own writes moved the marker; sync-collection showed them ours
         before = len(proxy.methods)
         report = harness.sync()
         assert report["unchanged"] == len(plan_now())

@@ -97,6 +97,12 @@ class Sink(abc.ABC):
         and the current marker. Without one: (False, None), always list."""
         return False, None
 
+    def marker_after_writes(self, marker: str | None, ours: Mapping[str, str | None]) -> str | None:
+        """After a run's writes: the calendar's marker now, if every change since
+        ``marker`` (read before writing) is in ``ours`` (item id -> the ETag recorded,
+        None for one we deleted); else None, and the next sync lists once more."""
+        return None
+
     def listing_marker(self) -> str | None:
         """A marker that the last full listing yielded (Google's sync token), if any."""
         return None

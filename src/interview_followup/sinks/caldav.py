@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 from urllib.parse import unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
+from interview_followup.errors import RemoteError
 from interview_followup.model import UID_DOMAIN, Event
-from interview_followup.sinks import caldav_items
+from interview_followup.sinks import caldav_changes, caldav_items
 from interview_followup.sinks.base import (
     CalendarMissing,
     ItemFailed,
@@ -134,6 +135,7 @@ class CalDAVSink(Sink):
         self.calendar_url = calendar_url if calendar_url.endswith("/") else calendar_url + "/"
         self._target = target
         self._others = False  # the last listing saw items not named by us
+        self._sync_token: str | None = None  # the marker read, when it is a sync token
         # Writes may go over several connections: each thread gets a client (and so an
         # HTTP session) of its own, as a niquests session is not meant to be shared.
         self._connect = connect
@@ -193,12 +195,23 @@ class CalDAVSink(Sink):
     def unchanged_since(self, marker: str | None) -> tuple[bool, str | None]:
         tree = self._multistatus("PROPFIND", 0, _MARKERS)
         current = None
-        for tag in (f"{CS}getctag", f"{DAV}sync-token"):
+        # The sync token first: after our writes, sync-collection can move it on.
+        for tag in (f"{DAV}sync-token", f"{CS}getctag"):
             found = tree.find(f".//{tag}")
             if found is not None and found.text:
                 current = found.text.strip()
+                self._sync_token = current if tag == f"{DAV}sync-token" else None
                 break
         return (current is not None and current == marker), current
+
+    def marker_after_writes(self, marker: str | None, ours: Mapping[str, str | None]) -> str | None:
+        if marker is None or marker != self._sync_token:
+            return None  # a ctag: no way to ask what changed since
+        try:
+            tree = self._multistatus("REPORT", 0, caldav_changes.request_body(marker))
+        except RemoteError:
+            return None  # the writes are done and recorded: list once more next time
+        return caldav_changes.token_if_ours(tree, self.calendar_url, ours)
 
     def list_items(self) -> dict[str, RemoteItem]:
         tree = self._multistatus("PROPFIND", 1, _ETAGS)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from interview_followup.counting import Progress
 from interview_followup.errors import RemoteError
-from interview_followup.model import EventStatus, SyncRecord
+from interview_followup.model import EventStatus, RecordState, SyncRecord
 from interview_followup.sinks.base import CalendarMissing, Sink
 from interview_followup.store import db, sync_state
 from interview_followup.store import events as event_rows
 from interview_followup.sync.actions import (
+    Action,
+    Op,
     check_mass_delete,
     check_restored,
     decide,
@@ -86,10 +89,27 @@ def run(
 
     apply(actions, sink, save, report, force=force, progress=progress)
     if report.ok:
-        # The marker read before listing: a user edit made while we wrote is still seen
-        # next time (our own writes cost one extra listing then).
+        # The marker read before listing, so a user edit made while we wrote is still
+        # seen next time; or the marker now, when the server shows that every change
+        # since then is one we recorded: the next unchanged run then needs no listing.
+        if marker is not None and any(_writes(action) for action in actions):
+            ours = _recorded(sync_state.load(ws.conn, sink.target))
+            marker = sink.marker_after_writes(marker, ours) or marker
         sync_state.save_target(ws.conn, sync_state.Target(sink.target, sink.calendar, marker), now)
     return report
+
+
+def _writes(action: Action) -> bool:
+    return action.op in (Op.CREATE, Op.DELETE) or action.write is not None
+
+
+def _recorded(records: Mapping[str, SyncRecord]) -> dict[str, str | None]:
+    """Each item as we recorded it: its ETag, or None when we deleted it (or saw it go)."""
+    return {
+        record.remote_id: record.etag if record.state is RecordState.PRESENT else None
+        for record in records.values()
+        if record.remote_id and (record.etag or record.state is not RecordState.PRESENT)
+    }
 
 
 def sync_caldav(
