@@ -108,7 +108,7 @@ def google_rows() -> list[list[str]]:
                     f"batches:{batches} calls:{calls}",
                 ]
             )
-        assert rows[2][2] == "1", rows
+        assert rows[1][2] == rows[2][2] == "1", rows
     _undo_changes("2")
     return rows
 
@@ -126,8 +126,8 @@ def main() -> None:
     print(table(rows))
     print(
         "(The marker is read before writing, so an edit made meanwhile is never missed."
-        " CalDAV then asks what changed since (sync-collection): only our own writes, so"
-        " the next run is one request; Google's run after our writes lists once more."
+        " After writing, the sync asks what changed since (CalDAV sync-collection, Google"
+        " an incremental listing): only our own writes, so the next run is one request."
         " On Google a batch is one request; calls counts its parts, the cost of one"
         " request per write.)"
     )

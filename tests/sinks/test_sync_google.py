@@ -89,14 +89,45 @@ def test_unchanged_sync_is_one_request_and_no_write(
     harness: GoogleHarness, fake: FakeGoogleCalendar
 ) -> None:
     log_interviews()
-    harness.sync()
-    harness.sync()  # the first listing after our own writes refreshes the sync token
+    harness.sync()  # its writes are checked at the end: only ours, so the token moves on
     before = fake.stats()
     report = harness.sync()
     after = fake.stats()
     assert report["unchanged"] == len(plan_now())
     assert after["writes"] == before["writes"]
     assert after["requests"] - before["requests"] == 1
+    ok("status", "1", "rejected")  # updates and deletions this time
+    harness.sync()
+    before = fake.stats()
+    harness.sync()
+    assert fake.stats()["http_requests"] - before["http_requests"] == 1
+
+
+def test_the_token_moves_on_only_past_changes_that_are_ours(fake: FakeGoogleCalendar) -> None:
+    from support.direct_sinks import google_sink, make_event
+
+    sink = google_sink(fake.base_url, "Marker")
+    sink.list_items()
+    marker = sink.listing_marker()
+    events = [make_event() for _ in range(3)]
+    made = {e.uid: sink.create(e, sink.remote_id_for(e, 0)) for e in events}
+    ours: dict[str, str | None] = {i.remote_id: i.etag for i in made.values()}
+    sink.delete(made[events[2].uid])
+    ours[made[events[2].uid].remote_id] = None
+    token = sink.marker_after_writes(marker, ours)
+    assert token is not None and sink.unchanged_since(token)[0]
+
+    sink.update(events[0]._replace(summary="Ours again", sequence=2), made[events[0].uid])
+    service = sink.service  # type: ignore[attr-defined]
+    service.events().patch(
+        calendarId=sink.calendar, eventId=made[events[1].uid].remote_id, body={"summary": "Mine"}
+    ).execute()
+    current = {uid: item.etag for uid, item in sink.list_items().items()}
+    ours[made[events[0].uid].remote_id] = current[events[0].uid]
+    assert sink.marker_after_writes(token, ours) is None  # the user's edit: list next time
+    ours[made[events[1].uid].remote_id] = current[events[1].uid]
+    assert sink.marker_after_writes(token, ours) is not None
+    assert sink.marker_after_writes("not-a-token", ours) is None
 
 
 def test_expired_sync_token_falls_back_to_a_full_listing(

@@ -69,6 +69,25 @@ def test_one_refused_item_stops_nothing_else(proxied: tuple[FaultProxy, CalDAVHa
     assert_server_matches_plan(harness)
 
 
+def test_a_refused_deletion_is_done_by_the_next_sync(
+    proxied: tuple[FaultProxy, CalDAVHarness],
+) -> None:
+    """The marker moved past our own writes, so the calendar looks unchanged: the
+    deletion the server refused must still count as work left here."""
+    proxy, harness = proxied
+    log_many(3)
+    for _ in range(2):  # the second run stores the calendar's sync token
+        assert run(*sync_args(proxy.url, harness.calendar)).code == 0
+    ok("status", "1", "heard")  # deletions only: nothing new to create
+    steps = [uid for uid, e in plan_now(True).items() if e["status"] == "cancelled"]
+    proxy.refuse = {uid.split("@")[0]: 500 for uid in steps}
+    result = run(*sync_args(proxy.url, harness.calendar))
+    assert result.code == 1 and result.json()["failed"] == len(steps) > 0
+    proxy.refuse = {}
+    assert run(*sync_args(proxy.url, harness.calendar)).json()["deleted"] == len(steps)
+    assert_server_matches_plan(harness)
+
+
 def test_retry_after_slows_the_pool_instead_of_failing(
     proxied: tuple[FaultProxy, CalDAVHarness],
 ) -> None:

@@ -77,6 +77,9 @@ class Sink(abc.ABC):
     #: ``create``, ``update``, ``delete`` and ``read_items`` must be safe to call from
     #: several threads.
     max_parallel_writes: int = 1
+    #: A full listing yields a marker of the state it shows (Google's sync token), so a
+    #: run that has to list anyway needs no ``unchanged_since`` check before it.
+    marker_from_listing: bool = False
 
     @property
     @abc.abstractmethod

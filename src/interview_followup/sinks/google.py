@@ -65,6 +65,7 @@ class GoogleSink(Sink):
         self._listed: dict[str, dict[str, Any]] = {}  # by event id, from the last listing
 
     batch_limit = 50  # Google's limit per batch request
+    marker_from_listing = True
 
     @property
     def target(self) -> str:
@@ -154,6 +155,24 @@ class GoogleSink(Sink):
         except ItemMissing:  # 410: the token expired; a full listing follows
             return False, None
         return not changes, new_marker
+
+    def marker_after_writes(self, marker: str | None, ours: Mapping[str, str | None]) -> str | None:
+        """One incremental listing since ``marker``: its token, if every event in it is
+        one of ours as we recorded it (or one we deleted)."""
+        if marker is None:
+            return None
+        try:
+            changes, token = self._pages("checking its own writes", syncToken=marker)
+        except RemoteError:
+            return None  # the writes are done and recorded: list once more next time
+        for item in changes:
+            if item.get("id") not in ours:
+                return None  # the user's own event, or one of ours we did not record
+            recorded = ours[item["id"]]
+            gone = item.get("status") == "cancelled"
+            if (recorded is None) != gone or (not gone and recorded != item.get("etag")):
+                return None
+        return token
 
     def list_items(self) -> dict[str, RemoteItem]:
         try:

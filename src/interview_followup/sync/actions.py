@@ -104,7 +104,9 @@ def base_of(record: Record | None) -> Fields | None:
 
 def has_local_changes(events: Iterable[Event], records: Mapping[str, Record]) -> bool:
     """Whether anything on our side differs from what was last pushed."""
+    held = set()
     for event in events:
+        held.add(event.uid)
         record = records.get(event.uid)
         if _wanted(event):
             if record is None or record.state is RecordState.DELETED:
@@ -117,7 +119,8 @@ def has_local_changes(events: Iterable[Event], records: Mapping[str, Record]) ->
             and record.pushed_hash != event.hash
         ):
             return True  # to delete (a copy kept as cancelled is recorded with its hash)
-    return False
+    # An event pushed once that the database no longer holds (damage): to delete.
+    return any(r.state is RecordState.PRESENT for uid, r in records.items() if uid not in held)
 
 
 def needs_reading(record: Record | None, live: RemoteItem, event: Event | None) -> bool:

@@ -218,7 +218,16 @@ def carry_out(job: Job, sink: Sink, force: bool, answered: Answered | None = Non
             return Outcome(job, action.op, undo)
         return Outcome(job, saves=undo, again=again)
     except RemoteError as error:
-        return Outcome(job, error=error)
+        return Outcome(job, saves=refused(action, error), error=error)
+
+
+def refused(action: Action, error: RemoteError) -> list[Record]:
+    """The record to put back when the server refused a write outright: a deletion
+    refused (5xx, 429) did not happen, so the next run must still see it to do. Only a
+    lost answer (the server out of reach) leaves it recorded as sent."""
+    if action.op is Op.DELETE and action.record is not None and not isinstance(error, Unavailable):
+        return [action.record]
+    return []
 
 
 def _again(action: Action, sink: Sink, force: bool) -> Action | None:

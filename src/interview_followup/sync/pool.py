@@ -32,6 +32,7 @@ from interview_followup.sync.apply import (
     before,
     carry_out,
     change_of,
+    refused,
 )
 
 # How many "slow down" answers in a row (with no write going through between them) we
@@ -119,6 +120,9 @@ class Scheduler:
         except RemoteError as error:
             # Nothing is known of these writes: the next run finds out what became of
             # them. One line for the batch; an unreachable server stops the run.
+            for job, _ in batch:
+                for record in refused(job.action, error):
+                    self.save(record)
             self._settle(Outcome(batch[0][0], error=error))
             if not isinstance(error, Unavailable):
                 self.report.failed += len(batch) - 1

@@ -56,13 +56,17 @@ def run(
     known = sync_state.get_target(ws.conn, sink.target)
     report = Report(dry_run=dry_run)
 
-    # The cheap path: nothing changed here, and the calendar's ctag says nothing changed there.
-    same, marker = sink.unchanged_since(known.ctag if known else None)
-    if same and not force and not has_local_changes(events, records):
-        report.unchanged = sum(
-            e.status is not EventStatus.CANCELLED and e.uid in records for e in events
-        )
-        return report
+    # The cheap path: nothing changed here, and the calendar's marker says nothing changed
+    # there. A sink whose listing brings its own marker needs no check when it lists anyway.
+    local = force or has_local_changes(events, records)
+    marker: str | None = None
+    if not (local and sink.marker_from_listing):
+        same, marker = sink.unchanged_since(known.ctag if known else None)
+        if same and not local:
+            report.unchanged = sum(
+                e.status is not EventStatus.CANCELLED and e.uid in records for e in events
+            )
+            return report
 
     remote = sink.list_items()
     # A sink whose full listing yields a marker (Google's sync token) offers it here.
@@ -95,7 +99,11 @@ def run(
         if marker is not None and any(_writes(action) for action in actions):
             ours = _recorded(sync_state.load(ws.conn, sink.target))
             marker = sink.marker_after_writes(marker, ours) or marker
-        sync_state.save_target(ws.conn, sync_state.Target(sink.target, sink.calendar, marker), now)
+    else:
+        # Some writes failed or were cut off, and a deletion lost on its way is recorded
+        # as sent: the next run lists the calendar in full instead of trusting a marker.
+        marker = None
+    sync_state.save_target(ws.conn, sync_state.Target(sink.target, sink.calendar, marker), now)
     return report
 
 
