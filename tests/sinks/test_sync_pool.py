@@ -5,10 +5,7 @@ line shows on a terminal only."""
 from __future__ import annotations
 
 import itertools
-import os
-import pty
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,10 +15,10 @@ from support.cli_helpers import ok, run
 from support.fault_proxy import FaultProxy
 from support.radicale_server import PASSWORD, Radicale
 from support.sink_contract import assert_server_matches_plan, plan_now
+from support.terminal import FOLLOWUP, run_on_a_terminal
 
 pytestmark = pytest.mark.slow
 _names = itertools.count()
-FOLLOWUP = Path(sys.executable).parent / "followup"
 
 
 @pytest.fixture(scope="module")
@@ -105,23 +102,9 @@ def test_retry_after_slows_the_pool_instead_of_failing(
 
 def _sync_in_a_terminal(args: list[str]) -> str:
     """Run the real `followup` with stderr on a pseudo-terminal; what it drew there."""
-    leader, follower = pty.openpty()
-    child = subprocess.Popen(
-        [str(FOLLOWUP), *args], stdout=subprocess.DEVNULL, stderr=follower, env=dict(os.environ)
-    )
-    os.close(follower)
-    drawn = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # the child closed its end
-            break
-        if not chunk:
-            break
-        drawn += chunk
-    os.close(leader)
-    assert child.wait(timeout=120) in (0, 3)
-    return drawn.decode("utf-8", "replace")
+    result = run_on_a_terminal(*args)
+    assert result.code in (0, 3)
+    return result.drawn
 
 
 def test_progress_on_a_terminal_only(proxied: tuple[FaultProxy, CalDAVHarness]) -> None:
