@@ -9,6 +9,7 @@ source scripts/venv.sh
 ensure_venv dev
 ensure_node
 ensure_sabre_dav
+ensure_faketime
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy

@@ -48,3 +48,12 @@ ensure_sabre_dav() {
                 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $packages >/dev/null; }
     fi
 }
+
+ensure_faketime() {
+    # A fake clock for a whole process, for the tests that let time pass.
+    if ! command -v faketime >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends faketime >/dev/null 2>&1 \
+            || { apt-get update -qq >/dev/null \
+                && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends faketime >/dev/null; }
+    fi
+}

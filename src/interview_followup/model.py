@@ -57,7 +57,8 @@ class History(enum.Enum):
     """What a recompute of a plan may do to its events that are history: done,
     cancelled, or already begun ("past events are history and never change")."""
 
-    #: A correction of the interview's own facts: the whole plan follows them.
+    #: A correction of the interview's own facts: the plan follows them, past steps still
+    #: to do included; done and cancelled ones stay as they are.
     FOLLOWS = "follows"
     #: A change of state (status, done): history keeps its time and text, and changes
     #: only where its own state changes (a step marked done, one a reopening brings back).

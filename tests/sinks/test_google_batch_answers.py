@@ -119,3 +119,18 @@ def test_creations_that_went_through_are_recorded_when_the_resend_fails(
 def _calendar(harness: GoogleHarness) -> str:
     made = harness._service().calendars().insert(body={"summary": "Batches"}).execute()
     return str(made["id"])
+
+
+def test_a_batch_refused_as_a_whole_is_reported_once(
+    harness: GoogleHarness, fake: FakeGoogleCalendar
+) -> None:
+    _synced_future_interviews(harness, 4)
+    ok("config", "set", "follow_up_time", "09:30")
+    fake.inject_fault(status=503, count=50, methods=["BATCH"])
+    first = harness.sync(expect_ok=False)
+    assert first["code"] == 1 and first["failed"] == 12
+    assert first["errors"] == [first["errors"][0]]
+    assert first["errors"][0].startswith("12 changes in one request: Google kept refusing")
+    fake.clear_faults()
+    assert harness.sync()["updated"] == 12
+    assert_server_matches_plan(harness)

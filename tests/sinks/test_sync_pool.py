@@ -5,6 +5,7 @@ line shows on a terminal only."""
 from __future__ import annotations
 
 import itertools
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,6 +83,50 @@ def test_a_refused_deletion_is_done_by_the_next_sync(
     assert result.code == 1 and result.json()["failed"] == len(steps) > 0
     proxy.refuse = {}
     assert run(*sync_args(proxy.url, harness.calendar)).json()["deleted"] == len(steps)
+    assert_server_matches_plan(harness)
+
+
+def test_a_forbidden_deletion_names_the_calendar_not_the_password(
+    proxied: tuple[FaultProxy, CalDAVHarness],
+) -> None:
+    proxy, harness = proxied
+    log_many(2)
+    for _ in range(2):
+        assert run(*sync_args(proxy.url, harness.calendar)).code == 0
+    ok("status", "1", "heard")
+    proxy.once = ("DELETE", 403)
+    result = run(*sync_args(proxy.url, harness.calendar))
+    assert result.code == 1 and "Traceback" not in result.err
+    [error] = result.json()["errors"]
+    assert "forbade it" in error and "read-only" in error and "password" not in error
+    assert run(*sync_args(proxy.url, harness.calendar)).json()["deleted"] == 1
+    assert_server_matches_plan(harness)
+
+
+def test_the_report_reads_soonest_first_and_names_what_was_not_tried(
+    proxied: tuple[FaultProxy, CalDAVHarness],
+) -> None:
+    proxy, harness = proxied
+    log_many(6)
+    first = run(*sync_args(proxy.url, harness.calendar))
+    days = [re.search(r", \w{3} (\d{4}-\d\d-\d\d)", line) for line in first.json()["actions"]]
+    assert all(days) and [d[1] for d in days if d] == sorted(d[1] for d in days if d)
+    ok("status", "1", "withdrawn")
+    ok("status", "2", "withdrawn")
+    proxy.fail("reset", after=3)  # the server goes away after the marker, listing and a write
+    result = run(
+        *sync_args(
+            proxy.url,
+            harness.calendar,
+        ),
+        "--connections",
+        "1",
+    )
+    report = result.json()
+    assert result.code == 1
+    assert any("were not tried; the next sync does them" in e for e in report["errors"])
+    proxy.heal()
+    assert run(*sync_args(proxy.url, harness.calendar)).code == 0
     assert_server_matches_plan(harness)
 
 

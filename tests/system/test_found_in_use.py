@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from conftest import Cli
+
+FOLLOWUP = Path(sys.executable).parent / "followup"
 
 SEMICOLON_CSV = (
     "Company;Role;At;TZ;Interviewers\n"
@@ -115,12 +120,14 @@ def test_a_change_to_one_interview_leaves_its_past_as_it_was(
     assert cli.json("import", "hunt.csv")["unchanged"] == [1]
     cli.ok("edit", "1", "--notes", "Met the whole team")
     cli.ok("status", "1", "heard")
-    cli.ok("done", "1", "thank-you")
     cli.ok("status", "1", "waiting")
-    done = thank_you()
-    assert done[0] == "12:00"  # marked done, still at its time
+    assert thank_you() == ("12:00", 0)
     cli.ok("edit", "1", "--at", f"{day} 11:00")  # it was an hour later: a correction
-    assert thank_you()[0] == "14:00"
+    assert thank_you() == ("14:00", 1)  # still to do: it follows
+    cli.ok("done", "1", "thank-you")
+    assert thank_you() == ("14:00", 2)  # marked done at its time
+    cli.ok("edit", "1", "--at", f"{day} 10:30")
+    assert thank_you() == ("14:00", 2)  # done is history, even for a correction
 
 
 def test_importing_again_keeps_what_the_file_leaves_out(
@@ -141,3 +148,23 @@ def test_importing_again_keeps_what_the_file_leaves_out(
     assert cli.json("import", "hunt.csv")["updated"] == [1]
     [stored] = cli.json("list")
     assert (stored["notes"], stored["phone"]) == ("Bring the portfolio", "+1 555 0199")
+
+
+def test_undoing_a_setting_later_leaves_what_passed_meanwhile(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The setting moved a step still ahead then; by the undo that step has passed, both
+    where it was and where the undo would put it: it stays as the calendar showed it."""
+    ahead = datetime.now(UTC) + timedelta(days=1)
+    cli.ok("log", "--company", "Initech", "--at", ahead.strftime("%Y-%m-%d %H:%M"), "--tz", "UTC")
+    cli.ok("config", "set", "thank_you_after", "2h")
+    [before] = [e for e in cli.plan("1") if e["kind"] == "thank-you"]
+    later = (ahead + timedelta(days=2)).strftime("%Y-%m-%d %H:%M:%S")
+    assert shutil.which("faketime"), "apt-get install faketime (scripts/test.sh does this as root)"
+    undone = subprocess.run(
+        ["faketime", later, str(FOLLOWUP), "undo", "--json"], capture_output=True, text=True
+    )
+    assert undone.returncode == 0, undone.stderr
+    [after] = [e for e in cli.plan("1") if e["kind"] == "thank-you"]
+    assert (after["start"], after["sequence"]) == (before["start"], before["sequence"])
+    assert cli.ok("config", "get", "thank_you_after").out.strip() == "1h"  # the setting is back

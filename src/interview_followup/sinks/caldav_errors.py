@@ -42,6 +42,11 @@ def translated(what: str, url: str) -> Iterator[None]:
         if error.status == 403 and is_uid_conflict(body or ""):
             # Cyrus says "this UID is taken" with a 403; it is not about the login.
             raise UidTaken(f"the server already has this event while {what} (HTTP 403)") from None
+        if error.status == 403:
+            raise RemoteError(
+                f"the CalDAV server at {url} forbade it while {what} (HTTP 403); check that the"
+                " calendar is not read-only and that caldav.username may change it"
+            ) from None
         raise RemoteError(
             f"the CalDAV server at {url} refused the credentials while {what}; check caldav.username"
             " and the password (FOLLOWUP_CALDAV_PASSWORD or caldav.password_command)"

@@ -8,8 +8,9 @@ cancelled, never deleted, so every calendar can be told.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from interview_followup.model import (
     UID_DOMAIN,
@@ -109,9 +110,15 @@ def reconcile(
     }
 
     def frozen(row: sqlite3.Row | None, wanted_status: EventStatus | None) -> bool:
-        if row is None or history is History.FOLLOWS or not _is_history(row, now):
+        if row is None or not _is_history(row, now):
             return False
-        return history is History.KEPT or wanted_status is None or wanted_status == row["status"]
+        if history is History.KEPT:
+            return True
+        status = str(row["status"])
+        same_state = wanted_status is None or wanted_status.value == status
+        if history is History.FOLLOWS:  # a correction moves what is still to do, not what is done
+            return same_state and status != EventStatus.SCHEDULED.value
+        return same_state
 
     stamp = now.isoformat(timespec="microseconds")
     changed = 0
@@ -121,7 +128,7 @@ def reconcile(
         wanted.add(uid)
         content = _content(step, tz, alarm_for(step, alarm_minutes))
         row = existing.get(uid)
-        if row is not None and history is History.STATES_ONLY and _has_begun(row, now):
+        if row is not None and history is History.STATES_ONLY and has_begun(row, now):
             # A past step marked done (or otherwise changing state) stays at its time.
             content |= {"start": row["start"], "end": row["end"], "all_day": bool(row["all_day"])}
             content["tz"] = row["tz"]
@@ -221,10 +228,11 @@ def _decode_skipped(text: str) -> tuple[tuple[str, str, str], ...]:
 def _is_history(row: sqlite3.Row, now: datetime) -> bool:
     """Done, cancelled, or begun (an all-day event at 00:00 in its zone): the policy's
     'past events are history and never change'."""
-    return row["status"] != EventStatus.SCHEDULED.value or _has_begun(row, now)
+    return row["status"] != EventStatus.SCHEDULED.value or has_begun(row, now)
 
 
-def _has_begun(row: sqlite3.Row, now: datetime) -> bool:
+def has_begun(row: Mapping[str, Any] | sqlite3.Row, now: datetime) -> bool:
+    """Whether an event row's start (00:00 for an all-day one, in its zone) has come."""
     start = _parse_when(row["start"], bool(row["all_day"]), row["tz"])
     return starts_at(start, zone(row["tz"])) <= now
 

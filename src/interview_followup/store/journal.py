@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from . import db
 from .events import cancel as cancel_event
+from .events import has_begun
 
 # Parents first: restoring in this order never breaks a foreign key.
 TABLES = ("interviews", "interviewers", "history", "events")
@@ -279,8 +280,24 @@ def undo(conn: sqlite3.Connection, entry: Entry, now: datetime) -> None:
     """
     stamp = _iso(now)
     for item in _touched(conn, entry.id):
-        _restore(conn, item, stamp)
+        if not _history_since(item, now):
+            _restore(conn, item, stamp)
     conn.execute("UPDATE journal SET undone_at = ? WHERE id = ?", (stamp, entry.id))
+
+
+def _history_since(item: _Touched, now: datetime) -> bool:
+    """An event whose time has passed both as it was and as it is, in the same state:
+    what the calendar showed when it happened stays (a setting undone weeks later must
+    not rewrite past events)."""
+    old, current = item.old, item.now
+    return (
+        item.table == "events"
+        and old is not None
+        and current is not None
+        and old["status"] == current["status"]
+        and has_begun(old, now)
+        and has_begun(current, now)
+    )
 
 
 def _restore(conn: sqlite3.Connection, item: _Touched, stamp: str) -> None:

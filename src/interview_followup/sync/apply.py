@@ -141,24 +141,34 @@ def apply(
     Writes go in batches when the sink can do that (creations first); otherwise over up
     to ``connections`` connections at once (at most what the sink allows).
     """
-    from interview_followup.sync.pool import Scheduler
+    from interview_followup.sync.pool import Scheduler, not_tried
 
     total = len(actions)
+    # Writes finish in any order; the report lists them in the order decided (soonest first).
+    order = {action.describe(): n for n, action in enumerate(actions)}
+    listed = len(report.actions)
     jobs: list[Job] = []
     scheduler = Scheduler(sink, save, report, force, sleep)
     if progress is not None:
         scheduler.progress = lambda done: progress(done, total)
-    if sink.batch_limit > 1:
-        creates = [a for a in actions if a.op is Op.CREATE]
-        actions = [a for a in actions if a.op is not Op.CREATE]
-        for start in range(0, len(creates), sink.batch_limit):
-            batch = creates[start : start + sink.batch_limit]
-            if not _apply_batch(batch, sink, save, report, force, jobs):
-                return
-            scheduler.advance(len(batch))
-    jobs.extend(Job(action) for action in actions)
-    wanted = sink.max_parallel_writes if connections is None else connections
-    scheduler.run(jobs, max(1, min(wanted, sink.max_parallel_writes)))
+    try:
+        if sink.batch_limit > 1:
+            creates = [a for a in actions if a.op is Op.CREATE]
+            actions = [a for a in actions if a.op is not Op.CREATE]
+            for start in range(0, len(creates), sink.batch_limit):
+                batch = creates[start : start + sink.batch_limit]
+                if not _apply_batch(batch, sink, save, report, force, jobs):
+                    left = total - scheduler.done - len(batch)
+                    report.errors.extend([not_tried(left)] if left else [])
+                    return
+                scheduler.advance(len(batch))
+        jobs.extend(Job(action) for action in actions)
+        wanted = sink.max_parallel_writes if connections is None else connections
+        scheduler.run(jobs, max(1, min(wanted, sink.max_parallel_writes)))
+    finally:
+        report.actions[listed:] = sorted(
+            report.actions[listed:], key=lambda line: order.get(line, total)
+        )
 
 
 def before(action: Action) -> Record | None:

@@ -41,6 +41,10 @@ MAX_THROTTLED = 8
 MAX_PAUSE = 30.0
 
 
+def not_tried(count: int) -> str:
+    return f"{count} more change(s) were not tried; the next sync does them"
+
+
 def pause_for(error: Throttled, attempt: int) -> float:
     """How long to wait after the ``attempt``-th "slow down" in a row: Retry-After, else
     doubling from half a second."""
@@ -83,6 +87,8 @@ class Scheduler:
             self._inline()
         else:
             self._pooled()
+        if self.stopped and self.pending:
+            self.report.errors.append(not_tried(len(self.pending)))
 
     def _inline(self) -> None:
         while self.pending and not self.stopped:
@@ -123,10 +129,10 @@ class Scheduler:
             for job, _ in batch:
                 for record in refused(job.action, error):
                     self.save(record)
-            self._settle(Outcome(batch[0][0], error=error))
-            if not isinstance(error, Unavailable):
-                self.report.failed += len(batch) - 1
-                self.advance(len(batch) - 1)
+            self.report.failed += len(batch)
+            self.report.errors.append(f"{len(batch)} changes in one request: {error.message}")
+            self.stopped = self.stopped or isinstance(error, Unavailable)
+            self.advance(len(batch))
             return
         for (job, _), result in zip(batch, results, strict=True):
             self._settle(carry_out(job, self.sink, self.force, Answered(result)))
