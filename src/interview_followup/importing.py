@@ -30,6 +30,7 @@ class ImportReport(NamedTuple):
     updated: list[int]
     ignored_columns: list[str]
     unchanged: list[int]  # rows already stored exactly so
+    statuses: list[int]  # interviews whose status the file changed
 
 
 def import_file(
@@ -54,6 +55,7 @@ def import_file(
     added: list[int] = []
     updated: list[int] = []
     unchanged: list[int] = []
+    changed: list[int] = []
     statuses: list[tuple[int, Status]] = []
     steps = len(rows) + sum(row.status is not None for row in rows)
     with recording(ws.conn, f"import {os.path.basename(path)}", now):
@@ -84,5 +86,7 @@ def import_file(
         for interview_id, status in counted(statuses, progress, done=len(rows), total=steps):
             if status in OPEN_STATUSES and closed_by_acceptance(ws, interview_id):
                 continue
-            change_status(ws, interview_id, status, now)
-    return ImportReport(added, updated, ignored, unchanged)
+            if interview_rows.get(ws.conn, interview_id).status is not status:
+                change_status(ws, interview_id, status, now)
+                changed.append(interview_id)
+    return ImportReport(added, updated, ignored, unchanged, changed)

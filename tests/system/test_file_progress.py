@@ -32,7 +32,13 @@ def test_import_on_a_terminal_shows_rows_and_statuses(cli: Cli, tmp_path: Path) 
     steps = ROWS + WITH_STATUS  # each row written, then each status it sets
     assert "Importing" in result.drawn and f"{steps}/{steps}" in result.drawn
     assert "/s" in result.drawn  # the rate
-    assert result.out == f"Imported {ROWS} new and updated 0 interviews.\n".encode()
+    assert (
+        result.out
+        == (
+            f"Imported {ROWS} new and updated 0 interviews.\n"
+            f"Set the status of {WITH_STATUS} of them, as the file says.\n"
+        ).encode()
+    )
     assert len(cli.json("list")) == ROWS
 
 

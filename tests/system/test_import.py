@@ -17,7 +17,13 @@ def write(path: Path, text: str) -> Path:
 
 def test_example_csv_imports(us_cli: Cli) -> None:
     report = us_cli.json("import", EXAMPLES / "interviews.csv")
-    assert report == {"added": [1, 2, 3, 4], "updated": [], "unchanged": [], "ignored_columns": []}
+    assert report == {
+        "added": [1, 2, 3, 4],
+        "updated": [],
+        "unchanged": [],
+        "statuses": [4],  # Müller & Söhne: rejected
+        "ignored_columns": [],
+    }
     listed = {i["company"]: i for i in us_cli.json("list")}
     assert set(listed) == {"Northwind Traders", "Globex", "Initech, Ltd.", "Müller & Söhne"}
 

@@ -138,7 +138,13 @@ def test_import_reads_every_event_of_a_calendar_file(me: Cli, tmp_path: Path) ->
     several = tmp_path / "invitations.ics"
     several.write_bytes(b"".join(parts))
     report = me.json("import", several)
-    assert report == {"added": [1, 2, 3], "updated": [], "unchanged": [], "ignored_columns": []}
+    assert report == {
+        "added": [1, 2, 3],
+        "updated": [],
+        "unchanged": [],
+        "statuses": [],
+        "ignored_columns": [],
+    }
     listed = me.json("list")
     assert [i["company"] for i in listed] == ["Northwind Traders", "Mueller Soehne", "Initech"]
     again = me.json("import", several)  # the same file again

@@ -44,6 +44,7 @@ def import_(path: str, company: str, tz: str, as_json: bool) -> None:
                     "added": report.added,
                     "updated": report.updated,
                     "unchanged": report.unchanged,
+                    "statuses": report.statuses,
                     "ignored_columns": report.ignored_columns,
                 }
             )
@@ -55,6 +56,8 @@ def import_(path: str, company: str, tz: str, as_json: bool) -> None:
     click.echo(
         f"Imported {len(report.added)} new and updated {len(report.updated)} interviews{same}."
     )
+    if report.statuses:
+        click.echo(f"Set the status of {len(report.statuses)} of them, as the file says.")
 
 
 @click.command()
