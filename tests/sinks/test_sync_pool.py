@@ -42,6 +42,13 @@ def log_many(count: int) -> None:
            "--tz", "UTC")  # fmt: skip
 
 
+def synced(proxy: FaultProxy, harness: CalDAVHarness, interviews: int) -> None:
+    """``interviews`` logged and synced twice: the second run stores the sync token."""
+    log_many(interviews)
+    for _ in range(2):
+        assert run(*sync_args(proxy.url, harness.calendar)).code == 0
+
+
 @pytest.fixture
 def proxied(radicale: Radicale, home: Path) -> Iterator[tuple[FaultProxy, CalDAVHarness]]:
     proxy = FaultProxy(radicale.port).start()
@@ -73,9 +80,7 @@ def test_a_refused_deletion_is_done_by_the_next_sync(
     """The marker moved past our own writes, so the calendar looks unchanged: the
     deletion the server refused must still count as work left here."""
     proxy, harness = proxied
-    log_many(3)
-    for _ in range(2):  # the second run stores the calendar's sync token
-        assert run(*sync_args(proxy.url, harness.calendar)).code == 0
+    synced(proxy, harness, 3)
     ok("status", "1", "heard")  # deletions only: nothing new to create
     steps = [uid for uid, e in plan_now(True).items() if e["status"] == "cancelled"]
     proxy.refuse = {uid.split("@")[0]: 500 for uid in steps}
@@ -90,9 +95,7 @@ def test_a_forbidden_deletion_names_the_calendar_not_the_password(
     proxied: tuple[FaultProxy, CalDAVHarness],
 ) -> None:
     proxy, harness = proxied
-    log_many(2)
-    for _ in range(2):
-        assert run(*sync_args(proxy.url, harness.calendar)).code == 0
+    synced(proxy, harness, 2)
     ok("status", "1", "heard")
     proxy.once = ("DELETE", 403)
     result = run(*sync_args(proxy.url, harness.calendar))
