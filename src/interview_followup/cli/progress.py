@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Iterator
@@ -11,6 +10,7 @@ from typing import Any
 
 import click
 
+from interview_followup import environment
 from interview_followup.counting import Progress
 
 # A run this quick needs no progress line: it would only flicker.
@@ -19,10 +19,7 @@ DELAY_SECONDS = 1.0
 
 def delay_seconds() -> float:
     """How long a run goes before its line shows (FOLLOWUP_PROGRESS_DELAY, default 1)."""
-    try:
-        return max(0.0, float(os.environ.get("FOLLOWUP_PROGRESS_DELAY", DELAY_SECONDS)))
-    except ValueError:
-        return DELAY_SECONDS
+    return environment.seconds("FOLLOWUP_PROGRESS_DELAY", DELAY_SECONDS)
 
 
 @contextmanager

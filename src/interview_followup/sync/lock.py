@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from interview_followup import environment
 from interview_followup.errors import FollowupError
 from interview_followup.paths import data_dir, ensure_private_dir
 
@@ -19,10 +20,7 @@ class SyncBusy(FollowupError):
 
 
 def _wait_seconds() -> float:
-    try:
-        return max(0.0, float(os.environ.get("FOLLOWUP_SYNC_LOCK_SECONDS", DEFAULT_WAIT_SECONDS)))
-    except ValueError:
-        return DEFAULT_WAIT_SECONDS
+    return environment.seconds("FOLLOWUP_SYNC_LOCK_SECONDS", DEFAULT_WAIT_SECONDS)
 
 
 @contextmanager
