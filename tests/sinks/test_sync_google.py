@@ -398,3 +398,29 @@ def test_deletions_travel_in_batches_and_a_refused_part_is_sent_again(
     )
     assert direct <= 3  # the look for changes and the listing; no write goes alone
     assert_server_matches_plan(harness)
+
+
+def test_a_check_that_cannot_get_through_keeps_the_other_answers(
+    fake: FakeGoogleCalendar,
+) -> None:
+    """A refused deletion is checked with a GET; when Google is out of reach by then,
+    that part says so and the answers the batch brought for the others stay."""
+    from support.direct_sinks import google_sink, make_event
+
+    from interview_followup.sinks.base import Change, RemoteItem, Unavailable
+
+    sink = google_sink(fake.base_url, "Follow-ups after a batch")
+    events = [make_event() for _ in range(3)]
+    made = [sink.create(e, sink.remote_id_for(e, 0)) for e in events]
+    stale = made[1]
+    sink.update(events[1]._replace(summary="Edited there", sequence=2), stale)
+    fake.inject_fault(drop_connection=True, count=50, methods=["GET"])
+    moved = events[0]._replace(summary="Moved", sequence=2)
+    results = sink.change_batch([Change(made[0], moved), Change(stale), Change(made[2])])
+    fake.clear_faults()
+    assert isinstance(results[0], RemoteItem)
+    assert isinstance(results[1], Unavailable)
+    assert results[2] is None
+    listed = sink.list_items()
+    assert set(listed) == {events[0].uid, events[1].uid}
+    assert sink.read_items(listed)[events[0].uid].fields.title == "Moved"

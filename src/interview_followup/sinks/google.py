@@ -42,6 +42,7 @@ from interview_followup.sinks.google_requests import (
     RATE_REASONS,
     RETRY_STATUSES,
     Call,
+    FollowUps,
     backoff,
     error_reason,
     send_batch,
@@ -267,19 +268,13 @@ class GoogleSink(Sink):
             f"creating {len(pairs)} events",
         )
         outcome: list[RemoteItem | RemoteError] = []
-        cut_off: Unavailable | None = None  # once Google is out of reach, stop asking
+        follow_ups = FollowUps()
         for (event, remote_id), answer in zip(pairs, answers, strict=True):
             error = self._answer_error(answer, f"creating '{event.summary}'")
             if error is None:
                 outcome.append(item_of(answer))
             elif isinstance(error, PreconditionFailed):
-                try:
-                    outcome.append(cut_off or self.create(event, remote_id))
-                except Unavailable as failure:
-                    outcome.append(failure)
-                    cut_off = failure
-                except RemoteError as failure:
-                    outcome.append(failure)
+                outcome.append(follow_ups.ask(functools.partial(self.create, event, remote_id)))
             else:
                 outcome.append(error)
         return outcome
@@ -339,6 +334,7 @@ class GoogleSink(Sink):
             [self._change_call(c) for c in changes], f"changing {len(changes)} events"
         )
         results: list[ChangeResult] = []
+        follow_ups = FollowUps()
         for change, answer in zip(changes, answers, strict=True):
             event = change.event
             what = (
@@ -348,12 +344,7 @@ class GoogleSink(Sink):
             )
             error = self._answer_error(answer, what)
             if event is None and isinstance(error, PreconditionFailed):
-                try:
-                    error = self._refused_delete(change.item, what)
-                except Unavailable:
-                    raise
-                except RemoteError as failure:
-                    error = failure
+                error = follow_ups.ask(functools.partial(self._refused_delete, change.item, what))
             if error is not None:
                 results.append(error)
             else:

@@ -9,12 +9,15 @@ answer they got.
 from __future__ import annotations
 
 import json
-import os
 import random
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
+from interview_followup import environment
 from interview_followup.errors import RemoteError
+from interview_followup.sinks.base import Unavailable
+
+T = TypeVar("T")
 
 MAX_ATTEMPTS = 6
 RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
@@ -40,16 +43,33 @@ def transient(status: int, reason: str) -> bool:
 
 def retry_pause() -> float:
     """The first back-off step in seconds (FOLLOWUP_GOOGLE_RETRY_SECONDS, default 1)."""
-    try:
-        return max(0.0, float(os.environ.get("FOLLOWUP_GOOGLE_RETRY_SECONDS", "1")))
-    except ValueError:
-        return 1.0
+    return environment.seconds("FOLLOWUP_GOOGLE_RETRY_SECONDS", 1.0)
 
 
 def backoff(attempt: int) -> float:
     """The pause after the ``attempt``-th failure in a row: doubling, capped, jittered."""
     pause: float = min(32.0, retry_pause() * 2.0**attempt)
     return pause * random.uniform(0.5, 1.5)
+
+
+class FollowUps:
+    """The requests that some parts of a batch still need afterwards (a taken id, a
+    refused deletion). Once Google is out of reach, the others get that answer at once
+    rather than each waiting out its retries, and no answer already had is lost."""
+
+    def __init__(self) -> None:
+        self.cut_off: Unavailable | None = None
+
+    def ask(self, request: Callable[[], T]) -> T | RemoteError:
+        if self.cut_off is not None:
+            return self.cut_off
+        try:
+            return request()
+        except Unavailable as error:
+            self.cut_off = error
+            return error
+        except RemoteError as error:
+            return error
 
 
 def _collector() -> tuple[dict[str, Any], Callable[[str, Any, Any], None]]:
